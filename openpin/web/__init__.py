@@ -1,0 +1,65 @@
+"""The server-rendered web UI (Jinja2 + htmx), organised by screen; it calls services only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from openpin.web import assets
+from openpin.web.csrf import csrf_protect
+from openpin.web.errors import (
+    is_api_path,
+    login_redirect,
+    render_error_page,
+    render_http_error_page,
+)
+from openpin.web.routes import auth, candidates, imports, jobs, placeholders
+from openpin.web.session import LoginRequired
+
+STATIC_DIR = Path(__file__).parent / "static"
+SESSION_COOKIE = "openpin_session"
+
+
+def mount_web(app: FastAPI) -> None:
+    """Register the UI's routes, static files, session cookie, CSRF check and error pages."""
+    settings = app.state.settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=app.state.session_secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.web.session_max_age_seconds,
+        https_only=settings.web.secure_cookies,
+        same_site="lax",
+    )
+    assets.check_htmx(app)
+    # Before the static mount: a mount at /static would otherwise answer /static/vendor/ itself.
+    app.include_router(assets.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (auth, candidates, jobs, imports, placeholders):
+        # Every UI route, present and future, gets the CSRF check: no form can forget it.
+        app.include_router(module.router, dependencies=[Depends(csrf_protect)])
+    _install_error_pages(app)
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    # The shared OpenPinError handler in openpin.app calls this for every non-/api path.
+    app.state.render_html_error = render_error_page
+
+    async def on_login_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LoginRequired)
+        return login_redirect(request, exc)
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if is_api_path(request):
+            return await http_exception_handler(request, exc)
+        return render_http_error_page(request, exc)
+
+    app.add_exception_handler(LoginRequired, on_login_required)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)

@@ -1,0 +1,90 @@
+"""Areas later work fills in. Each page says plainly what it will hold and that it is not built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from openpin.web.session import login_required, signed_in
+from openpin.web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(login_required)])
+
+
+@dataclass(frozen=True)
+class Area:
+    title: str
+    summary: str
+    will_hold: tuple[str, ...]
+    meanwhile: tuple[tuple[str, str], ...] = (("/candidates", "Go to candidates"),)
+
+
+AREAS = {
+    "sequences": Area(
+        "Sequences",
+        "Multi-step email outreach that stops by itself when a candidate replies.",
+        (
+            "Sequences of emails and timed follow-ups, written as templates with profile facts",
+            "Enrolling candidates from a job or a search",
+            "Sending from your mailboxes inside their daily caps and send windows",
+            "Stopping on reply, bounce or unsubscribe",
+        ),
+    ),
+    "inbox": Area(
+        "Inbox",
+        "Every reply from candidates in one place, sorted by what the candidate meant.",
+        (
+            "Replies collected from your mailboxes",
+            "Each reply classified: interested, not interested, later, out of office, referral, "
+            "question or unsubscribe",
+            "A suggested answer you can edit and send",
+        ),
+    ),
+    "analytics": Area(
+        "Analytics",
+        "What works: which jobs, sequences and sources lead to replies and hires.",
+        (
+            "Funnels from contacted to replied, interested, scheduled, exported and hired",
+            "Breakdowns by job, sequence, step, source and recruiter",
+            "Charts and CSV downloads",
+        ),
+        (("/jobs", "Go to jobs"),),
+    ),
+    "automation": Area(
+        "Automation",
+        "Rules that act for you, such as exporting candidates to your ATS at the right moment.",
+        (
+            "Per-job export rules for Greenhouse and Ashby",
+            "Triggers: added to a sequence, replied, or replied with interest",
+            "A history of every export, with failures you can retry",
+        ),
+        (("/jobs", "Go to jobs"),),
+    ),
+    "settings": Area(
+        "Settings",
+        "Workspace set-up: people, mailboxes, ATS connections and API tokens.",
+        (
+            "Users and their roles",
+            "Mailboxes for sending and receiving",
+            "Greenhouse and Ashby connections",
+            "API tokens (for now, create one with `openpin token create`)",
+        ),
+    ),
+}
+
+
+def _area_page(slug: str) -> Callable[[Request], Response]:
+    def page(request: Request) -> Response:
+        with signed_in(request):
+            pass
+        return render(request, "placeholder.html", {"area": AREAS[slug], "active": f"/{slug}"})
+
+    page.__name__ = f"{slug}_page"
+    return page
+
+
+for _slug in AREAS:
+    router.add_api_route(f"/{_slug}", _area_page(_slug), methods=["GET"])

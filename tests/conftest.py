@@ -1,0 +1,3 @@
+"""Shared fixtures, registered for the whole suite (see each module's docstring)."""
+
+pytest_plugins = ["tests.fixtures.database", "tests.fixtures.app"]
