@@ -12,6 +12,7 @@ service normalises again (idempotently) because it also serves the API and the U
 
 from __future__ import annotations
 
+import _csv
 import codecs
 import csv
 import io
@@ -74,7 +75,7 @@ def parse_candidates_file(
 # --- file handling -----------------------------------------------------------------------------
 
 _SPOOL_BYTES = 16 * 1024 * 1024
-_SCAN_CHUNK = 1024 * 1024
+_SCAN_CHUNK = 256 * 1024
 
 
 def _seekable(data: bytes | BinaryIO) -> BinaryIO:
@@ -123,8 +124,9 @@ def _looks_like_json(filename: str, stream: BinaryIO, encoding: str) -> bool:
         return True
     if lower.endswith((".csv", ".tsv", ".txt")):
         return False
+    start = stream.tell()
     head = stream.read(256)
-    stream.seek(0)
+    stream.seek(start)
     text = head.decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n")
     return text[:1] in ("{", "[")
 
@@ -145,7 +147,11 @@ def _parse_csv(stream: BinaryIO, encoding: str, default_region: str) -> Iterator
         )
     delimiter = delimiter or _sniff_delimiter(first_line)
     header = next(csv.reader([first_line], delimiter=delimiter))
-    columns = _map_header(header)
+    try:
+        columns = _map_header(header)
+    except ImportFileError:
+        text.detach()
+        raise
     return _csv_rows(text, delimiter, columns, header_line, default_region)
 
 
@@ -164,7 +170,18 @@ def _csv_rows(
     header_line: int,
     region: str,
 ) -> Iterator[ParsedRow]:
-    reader = csv.reader(text, delimiter=delimiter)
+    # strict: a stray quote is an error for its record, and the reader resumes at the next line,
+    # where the lenient mode would silently glue the rest of the file into one value.
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    try:
+        yield from _records(reader, columns, header_line, region)
+    finally:
+        text.detach()  # the caller's stream is theirs to close, not the wrapper's
+
+
+def _records(
+    reader: _csv.Reader, columns: list[_Column | None], header_line: int, region: str
+) -> Iterator[ParsedRow]:
     while True:
         # reader.line_num counts the lines it has read, after the header: a record that spans
         # several lines (quoted newlines) starts on the line after the previous record's end.
@@ -173,13 +190,22 @@ def _csv_rows(
             cells = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:  # a NUL byte, or a quote left open until the end of the file
-            yield ParsedRow(
-                start, None, f"unreadable CSV record: {exc}. Nothing after it was read."
-            )
-            return
+        except csv.Error as exc:
+            yield ParsedRow(start, None, _csv_error_reason(exc))
+            if header_line + reader.line_num < start:  # nothing consumed: give up, never spin
+                return
+            continue
         if any(cell.strip() for cell in cells):
             yield _csv_row(start, cells, columns, region)
+
+
+def _csv_error_reason(exc: csv.Error) -> str:
+    if "unexpected end of data" in str(exc):
+        return (
+            "a quote opened in this record is never closed, so the rest of the file was read "
+            "as one value: close the quote and import the rows after it again."
+        )
+    return f"unreadable CSV record ({exc}): check the quotes on this line."
 
 
 def _csv_row(line: int, cells: list[str], columns: list[_Column | None], region: str) -> ParsedRow:
@@ -441,7 +467,7 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
 )}  # fmt: skip
 _PRESENT = frozenset({"present", "current", "now", "today", "ongoing", "-"})
-_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T ].*)?$")
+_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[t ].*)?$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{4})$")
 _NAMED_MONTH = re.compile(r"^([a-z]{3})[a-z]*\.?,?\s+(\d{4})$")
 

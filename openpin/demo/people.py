@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 from openpin.demo.words import (
@@ -250,6 +250,7 @@ def _summary(
     return " ".join(part for part in (opener, middle, closer) if part)
 
 
+@cache
 def _seniority_of_title(title: str) -> str:
     for field in FIELDS:
         for level in range(len(SENIORITIES)):

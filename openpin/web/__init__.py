@@ -16,6 +16,7 @@ from openpin.web.csrf import csrf_protect
 from openpin.web.errors import (
     is_api_path,
     login_redirect,
+    render_crash_page,
     render_error_page,
     render_http_error_page,
 )
@@ -61,5 +62,10 @@ def _install_error_pages(app: FastAPI) -> None:
             return await http_exception_handler(request, exc)
         return render_http_error_page(request, exc)
 
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        # Starlette still re-raises the exception afterwards, so the server logs the traceback.
+        return render_crash_page(request)
+
     app.add_exception_handler(LoginRequired, on_login_required)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_crash)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from openpin.errors import OpenPinError
 from openpin.web.session import LoginRequired, login_url_for
@@ -53,6 +53,14 @@ def render_http_error_page(request: Request, exc: StarletteHTTPException) -> HTM
     if exc.status_code == 404:
         detail = "There is no page at this address."
     return error_page(request, exc.status_code, detail, _HTTP_HINTS.get(exc.status_code, ""))
+
+
+def render_crash_page(request: Request) -> Response:
+    """An unexpected error: a calm page for people; the traceback goes to the server log."""
+    if is_api_path(request):
+        return PlainTextResponse("Internal Server Error", status_code=500)
+    message = "The page could not be shown because of an unexpected error."
+    return error_page(request, 500, message, _HTTP_HINTS[500])
 
 
 def login_redirect(request: Request, exc: LoginRequired) -> Response:

@@ -105,6 +105,12 @@ def signed_in(request: Request) -> Iterator[tuple[Session, Viewer]]:
         yield session, viewer
 
 
+def current_viewer(request: Request) -> Viewer:
+    """For pages that show no data of their own: check the sign-in and load the header's user."""
+    with signed_in(request) as (_session, viewer):
+        return viewer
+
+
 def flash(request: Request, message: str, kind: str = "success", link: str = "") -> None:
     """A one-time notice for the next page: how a redirect after a POST says what happened."""
     notices = list(request.session.get(_FLASH_KEY, []))

@@ -30,11 +30,13 @@ NAV_ITEMS = (
 
 
 def _page_context(request: Request) -> dict[str, Any]:
+    # A crash page is rendered outside the session middleware: no session, so no forms or notices.
+    has_session = "session" in request.scope
     return {
         "viewer": getattr(request.state, "viewer", None),
         "csrf_field": FIELD_NAME,
-        "csrf_token": csrf_token(request),
-        "flashes": pop_flashes(request),
+        "csrf_token": csrf_token(request) if has_session else "",
+        "flashes": pop_flashes(request) if has_session else [],
         "nav_items": NAV_ITEMS,
         "htmx_available": bool(getattr(request.app.state, "htmx_available", False)),
         "is_htmx": request.headers.get("hx-request") == "true",

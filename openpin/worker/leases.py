@@ -4,9 +4,11 @@ Every write to a leased task is guarded by `status = 'running' AND locked_by = <
 attempts = <the claim's attempt>`, so a worker whose lease was reclaimed (it stalled, the task was
 cancelled) changes nothing: its guarded UPDATE matches no row and it rolls back.
 
-Claims use `SELECT .. FOR UPDATE SKIP LOCKED` inside the UPDATE: on PostgreSQL concurrent workers
-skip each other's rows instead of queueing on them; SQLite ignores the clause and relies on its
-single writer (every transaction starts with BEGIN IMMEDIATE, see `openpin.db`).
+Claims pick rows in a materialised CTE, `SELECT .. FOR UPDATE SKIP LOCKED LIMIT n`, then UPDATE
+exactly those: on PostgreSQL concurrent workers skip each other's rows instead of queueing on them
+(as an `IN (subquery)` the planner may re-run the locking subquery per row, locking more than n
+and waiting on rows others hold). SQLite ignores the locking clause and relies on its single
+writer (every transaction starts with BEGIN IMMEDIATE, see `openpin.db`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, literal, select, update
+from sqlalchemy import CTE, ColumnElement, Select, literal, select, update
 from sqlalchemy.orm import Session
 
 from openpin.models.task import Task, TaskStatus
@@ -50,14 +52,15 @@ class Lease:
 
 def rescue_expired(session: Session, now: datetime) -> int:
     """Put tasks whose worker stopped heartbeating back in the queue (the claim counts as tried)."""
-    expired = (
+    expired = _locked_cte(
         select(Task.id)
         .where(Task.status == TaskStatus.RUNNING, Task.locked_until < now)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True),
+        "expired",
     )
     stmt = (
         update(Task)
-        .where(Task.id.in_(expired.scalar_subquery()))
+        .where(Task.id == expired.c.id)
         .values(
             status=TaskStatus.QUEUED,
             last_error=literal("lease expired: worker ") + Task.locked_by + " stopped heartbeating",
@@ -73,16 +76,17 @@ def claim_due(
     session: Session, worker_id: str, lease_seconds: float, limit: int, now: datetime
 ) -> list[ClaimedTask]:
     """Lease up to `limit` due tasks, highest priority then oldest first."""
-    due = (
+    due = _locked_cte(
         select(Task.id)
         .where(Task.status == TaskStatus.QUEUED, Task.run_at <= now)
         .order_by(Task.priority.desc(), Task.run_at, Task.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True),
+        "due",
     )
     stmt = (
         update(Task)
-        .where(Task.id.in_(due.scalar_subquery()), Task.status == TaskStatus.QUEUED)
+        .where(Task.id == due.c.id)
         .values(
             status=TaskStatus.RUNNING,
             locked_by=worker_id,
@@ -105,6 +109,11 @@ def claim_due(
     # RETURNING has no order; run the batch in the order it was chosen.
     rows = sorted(session.execute(stmt).all(), key=lambda r: (-r.priority, r.run_at, r.id))
     return [ClaimedTask(*row[:7]) for row in rows]
+
+
+def _locked_cte(query: Select[int], name: str) -> CTE:
+    # MATERIALIZED: evaluated once, so exactly the rows it locked are the rows updated.
+    return query.cte(name).prefix_with("MATERIALIZED", dialect="postgresql")
 
 
 def extend(session: Session, worker_id: str, task_ids: list[int], until: datetime) -> int:

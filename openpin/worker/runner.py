@@ -95,6 +95,7 @@ class Worker:
         self._stop = threading.Event()
         self._scheduler = Scheduler(session_factory, self.registry)
         self._thread: threading.Thread | None = None
+        self._next_rescue = 0.0
 
     # -- running -----------------------------------------------------------------------------
 
@@ -174,13 +175,21 @@ class Worker:
     def _claim(self) -> list[ClaimedTask]:
         now = utcnow()
         with transaction(self._factory) as session:
-            rescued = leases.rescue_expired(session, now)
+            rescued = leases.rescue_expired(session, now) if self._rescue_due() else 0
             batch = leases.claim_due(
                 session, self.worker_id, self.config.lease_seconds, self.config.batch_size, now
             )
         if rescued:
             log.warning("worker.leases_rescued", worker_id=self.worker_id, count=rescued)
         return batch
+
+    def _rescue_due(self) -> bool:
+        # Looking for expired leases once per poll interval is plenty, even while busy.
+        now = time.monotonic()
+        if now < self._next_rescue:
+            return False
+        self._next_rescue = now + self.config.poll_interval_seconds
+        return True
 
     def _release(self, batch: list[ClaimedTask]) -> None:
         # Claimed but not started at shutdown: hand back without spending an attempt.

@@ -108,7 +108,11 @@ def test_utf16_unicode_text_export() -> None:
     rows = parse("utf16_unicode_text.txt")
     assert errors(rows) == {}
     (zoe,) = good(rows)
-    assert (zoe.first_name, zoe.last_name, zoe.emails) == ("Zoë", "Müller", ["zoe.mueller@example.de"])
+    assert (zoe.first_name, zoe.last_name, zoe.emails) == (
+        "Zoë",
+        "Müller",
+        ["zoe.mueller@example.de"],
+    )
 
 
 # --- bad rows ----------------------------------------------------------------------------------
@@ -142,19 +146,30 @@ def test_unknown_country_and_too_long_values_are_row_errors() -> None:
     assert rows[1].error is not None and rows[1].error.startswith("full_name: String should have")
 
 
-def test_a_broken_final_record_stops_with_an_error() -> None:
-    data = b'Name,Email\nAda,ada@example.com\n"Bob,bob@example.com\x00\n'
+def test_stray_quotes_fail_their_record_and_reading_resumes() -> None:
+    data = (
+        b'Name,Email\nAda,ada@example.com\n"Bob"x,bob@example.com\nCara,cara@example.com\n'
+        b'"Dan,dan@example.com\nEve,eve@example.com\n'
+    )
     rows = list(parse_candidates_file("x.csv", data))
-    assert rows[0].candidate is not None
-    assert rows[1].line == 3 and rows[1].error is not None
-    assert "unreadable CSV record" in rows[1].error
+    assert [(row.line, row.candidate is not None) for row in rows] == [
+        (2, True),
+        (3, False),
+        (4, True),
+        (5, False),
+    ]
+    assert rows[1].error is not None and "check the quotes on this line" in rows[1].error
+    assert (
+        rows[3].error is not None
+        and "a quote opened in this record is never closed" in rows[3].error
+    )
 
 
 # --- whole-file problems -----------------------------------------------------------------------
 
 
 def test_non_utf8_file_is_refused_with_its_line() -> None:
-    with pytest.raises(ImportFileError, match="not UTF-8 text .* on line 2") as info:
+    with pytest.raises(ImportFileError, match=r"not UTF-8 text .* on line 2") as info:
         parse("latin1_export.csv")
     assert "CSV UTF-8" in info.value.hint
 
@@ -213,18 +228,26 @@ def test_accepts_a_non_seekable_binary_stream() -> None:
     assert len(good(rows)) == 4
 
 
+def test_the_callers_stream_is_left_open() -> None:
+    with (FILES / "mixed_quality.csv").open("rb") as handle:
+        assert len(list(parse_candidates_file("mixed_quality.csv", handle))) == 9
+        assert not handle.closed
+
+
 def test_rows_are_streamed_not_loaded(tmp_path: Path) -> None:
-    path = tmp_path / "big.csv"
-    write_people_csv(path, iter_people(20_000, seed=5))
-    data = path.read_bytes()  # ~10 MB; a list of 20,000 row dicts would weigh far more
+    path = tmp_path / "people.csv"
+    write_people_csv(path, iter_people(1500, seed=5))
+    data = path.read_bytes()
+    for _ in parse_candidates_file("warm-up.csv", data[:20_000]):
+        pass  # phonenumbers loads its per-country metadata on first use; keep that out
     tracemalloc.start()
     try:
-        count = sum(1 for row in parse_candidates_file("big.csv", data) if row.candidate)
-        _, peak = tracemalloc.get_traced_memory()
+        assert sum(1 for row in parse_candidates_file("people.csv", data) if row.candidate) == 1500
+        peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert count == 20_000
-    assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while streaming"
+    # Holding the 1,500 parsed rows at once takes over 5 MB; streaming stays well under that.
+    assert peak < 3_000_000, f"peak {peak / 1e6:.1f} MB"
 
 
 # --- JSON Resume -------------------------------------------------------------------------------
@@ -249,7 +272,11 @@ def test_json_resume_single_object() -> None:
         "US",
     )
     current, hooli = richard.experiences
-    assert (current.company, current.title, current.is_current) == ("Pied Piper", "CEO/President", True)
+    assert (current.company, current.title, current.is_current) == (
+        "Pied Piper",
+        "CEO/President",
+        True,
+    )
     assert current.start_date == date(2013, 12, 1) and current.description.startswith("Pied Piper")
     assert (hooli.start_date, hooli.end_date, hooli.is_current) == (
         date(2011, 6, 1),

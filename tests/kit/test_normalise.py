@@ -8,6 +8,7 @@ import pycountry
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from nameparser import HumanName
 
 from openpin.kit.normalise import (
     Country,
@@ -270,3 +271,24 @@ def test_parse_location(text: str, expected: tuple[str, str, str]) -> None:
 )  # fmt: skip
 def test_split_full_name(text: str, expected: tuple[str, str]) -> None:
     assert split_full_name(text) == expected
+
+
+@FAST
+@given(
+    first=st.sampled_from(["Jane", "King", "Dr", "Van", "Mary-Jo", "O'Neil", "Jr", "Y", "José"]),
+    last=st.sampled_from(["Doe", "James", "III", "PhD", "van", "Smith,", "Müller", "Esq."]),
+)
+def test_split_full_name_fast_path_agrees_with_nameparser(first: str, last: str) -> None:
+    parsed = HumanName(f"{first} {last}")
+    assert split_full_name(f" {first}  {last} ") == (parsed.first, parsed.last)
+
+
+def test_remembered_results_respect_the_default_region() -> None:
+    assert normalise_phone("020 7946 0958", default_region="GB") == "+442079460958"
+    with pytest.raises(NormalisationError, match="for US"):
+        normalise_phone("020 7946 0958", default_region="US")
+    assert normalise_phone("+442079460958", default_region="US") == "+442079460958"
+    with pytest.raises(NormalisationError):  # failures are not remembered as successes
+        normalise_email("not-an-email")
+    with pytest.raises(NormalisationError):
+        normalise_email("not-an-email")

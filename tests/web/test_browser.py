@@ -64,15 +64,18 @@ def live_url(app: FastAPI) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def page(live_url: str) -> Iterator[Page]:
+@pytest.fixture(params=[True], ids=["js"])
+def page(live_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
     executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
     if executable is None:
         pytest.skip("chromium not found at /usr/bin/chromium: apt-get install -y chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         context = browser.new_context(
-            base_url=live_url, viewport={"width": 1366, "height": 900}, accept_downloads=True
+            base_url=live_url,
+            viewport={"width": 1366, "height": 900},
+            accept_downloads=True,
+            java_script_enabled=request.param,
         )
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -81,6 +84,22 @@ def page(live_url: str) -> Iterator[Page]:
         finally:
             context.close()
             browser.close()
+
+
+@pytest.mark.parametrize("page", [False], ids=["no-js"], indirect=True)
+def test_login_and_import_work_without_javascript(page: Page, alice: ApiUser) -> None:
+    """Progressive enhancement: htmx only speeds things up; plain forms do the work."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(alice.email)
+    page.get_by_label("Password").fill(alice.password)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/import")
+    page.locator('input[type="file"]').set_input_files(str(PEOPLE_CSV))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("#stat-created")).to_have_text("5")
+    expect(page.locator("#import-errors tbody tr td").first).to_have_text("5")
+    page.goto("/candidates?q=berlin")
+    expect(page.locator("#candidate-rows tr")).to_have_count(1)
 
 
 def _shot(page: Page, name: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.fixtures.app import ApiUser
@@ -293,3 +294,16 @@ def test_other_workspace_gets_404_everywhere(
     client.cookies.clear()
     web_login(client, alice)
     assert "Secret Candidate" in client.get(f"/candidates/{candidate_id}").text
+
+
+def test_unexpected_errors_show_a_calm_page(app: FastAPI, alice: ApiUser) -> None:
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        web_login(client, alice)
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text
+    assert "secret internals" not in response.text

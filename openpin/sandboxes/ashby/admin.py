@@ -28,14 +28,16 @@ class AdminError(Exception):
 
 def admin_routes(sandbox: AshbySandbox) -> list[Route]:
     table: list[tuple[str, str, AdminHandler]] = [
-        ("/_sandbox", "GET", _info),
+        ("/_sandbox/status", "GET", _info),
         ("/_sandbox/reset", "POST", _reset),
         ("/_sandbox/reseed", "POST", _reseed),
-        ("/_sandbox/api-keys", "POST", _create_api_key),
-        ("/_sandbox/api-keys/{key}/deactivate", "POST", _deactivate_api_key),
+        ("/_sandbox/credentials", "POST", _create_api_key),
+        ("/_sandbox/credentials/{key}", "PATCH", _update_api_key),
         ("/_sandbox/faults", "GET", _get_faults),
-        ("/_sandbox/faults", "POST", _set_faults),
-        ("/_sandbox/rate-limit", "POST", _set_rate_limit),
+        ("/_sandbox/faults", "PUT", _set_faults),
+        ("/_sandbox/faults", "PATCH", _set_faults),
+        ("/_sandbox/rate_limit", "GET", _get_rate_limit),
+        ("/_sandbox/rate_limit", "PUT", _set_rate_limit),
         ("/_sandbox/requests", "GET", _requests),
         ("/_sandbox/counters", "GET", _counters),
     ]
@@ -106,18 +108,12 @@ async def _reseed(sandbox: AshbySandbox, request: Request) -> Response:
 
 async def _create_api_key(sandbox: AshbySandbox, request: Request) -> Response:
     body = await _json_object(request)
-    names = body.get("permissions", [])
-    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
-        raise AdminError("permissions must be a list of names such as candidatesRead")
-    try:
-        granted = permissions.normalise_permissions(names)
-    except ValueError as error:
-        raise AdminError(str(error)) from error
+    granted = _permissions(body.get("permissions", list(permissions.ALL_PERMISSIONS)))
     with sandbox.state.locked() as org:
         admin_user = next(iter(org.users.values()))
         key = ApiKey(
             key=f"sandbox_{new_id().replace('-', '')}",
-            title=str(body.get("title") or "Sandbox key"),
+            title=str(body.get("name") or body.get("title") or "Sandbox key"),
             permissions=granted,
             author_user_id=admin_user.id,
             created_at=datetime.now(UTC),
@@ -127,14 +123,29 @@ async def _create_api_key(sandbox: AshbySandbox, request: Request) -> Response:
     return JSONResponse(_key_view(key), status_code=201)
 
 
-async def _deactivate_api_key(sandbox: AshbySandbox, request: Request) -> Response:
+async def _update_api_key(sandbox: AshbySandbox, request: Request) -> Response:
+    """Changes a key's permissions and/or deactivates it (`{"is_active": false}`)."""
+    body = await _json_object(request)
+    granted = _permissions(body["permissions"]) if "permissions" in body else None
     with sandbox.state.locked() as org:
         key = org.api_keys.get(request.path_params["key"])
         if key is None:
             return JSONResponse({"error": "no such API key"}, status_code=404)
-        key.is_active = False
+        if granted is not None:
+            key.permissions = granted
+        if "is_active" in body:
+            key.is_active = bool(body["is_active"])
         sandbox.state.persist()
     return JSONResponse(_key_view(key))
+
+
+def _permissions(names: Any) -> list[str]:
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise AdminError("permissions must be a list of names such as candidatesRead")
+    try:
+        return permissions.normalise_permissions(names)
+    except ValueError as error:
+        raise AdminError(str(error)) from error
 
 
 def _key_view(key: ApiKey) -> dict[str, Any]:
@@ -170,6 +181,10 @@ async def _set_rate_limit(sandbox: AshbySandbox, request: Request) -> Response:
         sandbox.rate_limiter.configure(limit, float(window))
     except ValueError as error:
         raise AdminError(str(error)) from error
+    return JSONResponse(_rate_limit_view(sandbox))
+
+
+async def _get_rate_limit(sandbox: AshbySandbox, request: Request) -> Response:
     return JSONResponse(_rate_limit_view(sandbox))
 
 

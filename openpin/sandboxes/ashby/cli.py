@@ -85,4 +85,6 @@ def _print_banner(sandbox: AshbySandbox, host: str, port: int) -> None:
     typer.echo(
         f"Full-permission API key (Basic auth username, empty password): {sandbox.default_api_key}"
     )
-    typer.echo(f"Admin: {base_url}/_sandbox  (reset, reseed, api-keys, faults, requests, counters)")
+    typer.echo(
+        f"Admin: {base_url}/_sandbox/status (reset, reseed, credentials, faults, requests, ...)"
+    )

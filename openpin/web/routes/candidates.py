@@ -21,7 +21,7 @@ from openpin.errors import OpenPinError
 from openpin.models import ActivityEvent, Candidate
 from openpin.web import candidate_form
 from openpin.web.forms import FormInvalid, errors_from, form_data, text
-from openpin.web.session import Viewer, flash, login_required, signed_in
+from openpin.web.session import Viewer, current_viewer, flash, login_required, signed_in
 from openpin.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(login_required)])
@@ -188,16 +188,14 @@ def _with_extra_row(form: FormData) -> dict[str, Any]:
 
 @router.get("/candidates/new")
 def new_candidate(request: Request) -> Response:
-    with signed_in(request):
-        pass
+    current_viewer(request)
     return _form_page(request, candidate_form.empty_values())
 
 
 @router.post("/candidates/new")
 def create_candidate(request: Request, form: FormData = Depends(form_data)) -> Response:
     if text(form, "add_row"):
-        with signed_in(request):
-            pass
+        current_viewer(request)
         return _form_page(request, _with_extra_row(form))
     try:
         with signed_in(request) as (session, viewer):

@@ -12,7 +12,7 @@ from openpin.candidate.importers import ImportFileError
 from openpin.candidate.importing import import_candidates
 from openpin.candidate.schemas import ImportResult
 from openpin.web.forms import form_data
-from openpin.web.session import login_required, signed_in
+from openpin.web.session import current_viewer, login_required, signed_in
 from openpin.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(login_required)])
@@ -59,8 +59,7 @@ def _read_upload(form: FormData) -> tuple[str, bytes]:
 
 @router.get("/import")
 def import_page(request: Request) -> Response:
-    with signed_in(request):
-        pass
+    current_viewer(request)
     return _page(request)
 
 

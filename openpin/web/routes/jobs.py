@@ -15,7 +15,7 @@ from openpin.job.schemas import JobCreate, JobUpdate
 from openpin.job.service import JobService
 from openpin.models import Job, JobStatus, Seniority
 from openpin.web.forms import comma_list, errors_from, form_data, lines, text
-from openpin.web.session import Viewer, flash, login_required, signed_in
+from openpin.web.session import Viewer, current_viewer, flash, login_required, signed_in
 from openpin.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(login_required)])
@@ -106,8 +106,7 @@ def _form_page(
 
 @router.get("/jobs/new")
 def new_job(request: Request) -> Response:
-    with signed_in(request):
-        pass
+    current_viewer(request)
     return _form_page(request, {"status": JobStatus.OPEN.value})
 
 

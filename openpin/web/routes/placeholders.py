@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from openpin.web.session import login_required, signed_in
+from openpin.web.session import current_viewer, login_required
 from openpin.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(login_required)])
@@ -78,8 +78,7 @@ AREAS = {
 
 def _area_page(slug: str) -> Callable[[Request], Response]:
     def page(request: Request) -> Response:
-        with signed_in(request):
-            pass
+        current_viewer(request)
         return render(request, "placeholder.html", {"area": AREAS[slug], "active": f"/{slug}"})
 
     page.__name__ = f"{slug}_page"

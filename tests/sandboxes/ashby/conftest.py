@@ -11,7 +11,9 @@ import httpx
 import pytest
 
 from openpin.sandboxes.ashby import AshbySandboxConfig
+from openpin.sandboxes.ashby.sandbox import AshbySandbox
 from openpin.sandboxes.ashby.testing import ServedAshbySandbox, serve_ashby_sandbox
+from openpin.sandboxes.faults import FaultConfig
 from tests.sandboxes.ashby.openapi_spec import AshbySpec, SpecCheckingHooks, spec_path
 
 ClientFactory = Callable[..., httpx.Client]
@@ -34,10 +36,32 @@ def ashby_config() -> AshbySandboxConfig:
     return AshbySandboxConfig(seed=1)
 
 
-@pytest.fixture
-def ashby(ashby_config: AshbySandboxConfig) -> Iterator[ServedAshbySandbox]:
-    with serve_ashby_sandbox(ashby_config) as served:
+@pytest.fixture(scope="session")
+def shared_ashby() -> Iterator[ServedAshbySandbox]:
+    with serve_ashby_sandbox(AshbySandboxConfig(seed=1)) as served:
         yield served
+
+
+@pytest.fixture
+def ashby(
+    ashby_config: AshbySandboxConfig, shared_ashby: ServedAshbySandbox
+) -> Iterator[ServedAshbySandbox]:
+    """A sandbox in its freshly seeded state: the shared one, reset, unless the config differs."""
+    if ashby_config != shared_ashby.sandbox.config:
+        with serve_ashby_sandbox(ashby_config) as served:
+            yield served
+        return
+    restore_seeded_state(shared_ashby.sandbox)
+    yield shared_ashby
+
+
+def restore_seeded_state(sandbox: AshbySandbox) -> None:
+    """What a fresh server would have: seeded data, no faults, the configured limit, no log."""
+    config = sandbox.config
+    sandbox.state.reseed(config.seed)
+    sandbox.faults.config = FaultConfig(**config.faults.as_dict())
+    sandbox.rate_limiter.configure(config.rate_limit, config.rate_window_seconds)
+    sandbox.request_log.clear()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ READ_PERMISSIONS = [
 
 
 def create_key(admin: httpx.Client, permissions: list[str]) -> str:
-    response = admin.post("/api-keys", json={"title": "Test key", "permissions": permissions})
+    response = admin.post("/credentials", json={"title": "Test key", "permissions": permissions})
     assert response.status_code == 201, response.text
     return str(response.json()["key"])
 
@@ -31,7 +31,9 @@ def test_no_key_is_401(make_client: ClientFactory) -> None:
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Basic")
     assert response.json()["success"] is False
-    bearer = client.post("/apiKey.info", json={}, headers={"Authorization": "Bearer abc"})
+    bearer = client.post(
+        "/apiKey.info", json={}, auth=None, headers={"Authorization": "Bearer abc"}
+    )
     assert bearer.status_code == 401
 
 
@@ -43,7 +45,7 @@ def test_wrong_or_deactivated_key_is_403_invalid_api_key(
     assert response.json()["errorInfo"]["code"] == "invalid_api_key"
     key = create_key(admin, READ_PERMISSIONS)
     assert make_client(key).post("/apiKey.info", json={}).status_code == 200
-    assert admin.post(f"/api-keys/{key}/deactivate").status_code == 200
+    assert admin.patch(f"/credentials/{key}", json={"is_active": False}).status_code == 200
     response = make_client(key).post("/apiKey.info", json={})
     assert response.status_code == 403
     assert response.json()["errorInfo"]["code"] == "invalid_api_key"
@@ -115,7 +117,7 @@ def test_the_documented_permission_per_endpoint() -> None:
 
 
 def test_admin_refuses_unknown_permission_names(admin: httpx.Client) -> None:
-    response = admin.post("/api-keys", json={"permissions": ["candidatesDelete"]})
+    response = admin.post("/credentials", json={"permissions": ["candidatesDelete"]})
     assert response.status_code == 400
     assert "candidatesDelete" in response.json()["error"]
 
