@@ -43,7 +43,9 @@ def run_cli_import(
     session = factory()
     try:
         user = find_user_by_email(session, email)
-        result = _import_with_progress(settings, session, user.workspace_id, user.id, path, source, console)
+        result = _import_with_progress(
+            settings, session, user.workspace_id, user.id, path, source, console
+        )
     except OpenPinError as exc:
         session.rollback()
         console.print(f"[red]Error:[/red] {exc.message} {exc.hint}")
@@ -107,7 +109,9 @@ def _print_summary(result: ImportResult, console: Console) -> None:
     for error in result.errors[:SHOWN_ERRORS]:
         console.print(f"  line {error.line}: {error.message}")
     if len(result.errors) > SHOWN_ERRORS:
-        console.print(f"  … and {len(result.errors) - SHOWN_ERRORS:,} more (use --errors-out FILE).")
+        console.print(
+            f"  … and {len(result.errors) - SHOWN_ERRORS:,} more (use --errors-out FILE)."
+        )
 
 
 def _write_errors(path: Path, result: ImportResult) -> None:

@@ -30,7 +30,9 @@ def list_candidates(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    q: Annotated[str | None, Query(description="Words to find in name, email, title, company, skills")] = None,
+    q: Annotated[
+        str | None, Query(description="Words to find in name, email, title, company, skills")
+    ] = None,
     country: Annotated[str | None, Query(description="ISO 3166 alpha-2 code")] = None,
     city: str | None = None,
     skill: str | None = None,
@@ -117,8 +119,14 @@ def candidate_timeline(
 ) -> list[dict[str, Any]]:
     events = _service(request, session, principal).timeline(candidate_id)
     return [
-        {"id": e.id, "type": e.type, "label": event_label(e.type), "data": e.data,
-         "job_id": e.job_id, "created_at": e.created_at}
+        {
+            "id": e.id,
+            "type": e.type,
+            "label": event_label(e.type),
+            "data": e.data,
+            "job_id": e.job_id,
+            "created_at": e.created_at,
+        }
         for e in events
     ]
 

@@ -38,7 +38,9 @@ def import_candidates(
     service = CandidateService(session, workspace_id, actor_user_id, default_region)
     result = ImportResult()
     handled = 0
-    for batch in _batches(iter(parse_candidates_file(filename, data, default_region=default_region)), batch_size):
+    for batch in _batches(
+        iter(parse_candidates_file(filename, data, default_region=default_region)), batch_size
+    ):
         _import_batch(service, batch, result, source)
         handled += len(batch)
         if after_batch is not None:

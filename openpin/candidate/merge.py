@@ -6,7 +6,11 @@ education, skills, links) and fills fields that are empty.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from openpin.candidate.normalise import CleanCandidate, dedupe_keep_order
 from openpin.candidate.schemas import EducationIn, ExperienceIn
@@ -17,6 +21,7 @@ from openpin.models import (
     CandidateExperience,
     CandidatePhone,
 )
+from openpin.models.base import utcnow
 
 SCALAR_FIELDS = ("first_name", "last_name", "headline", "summary", "source")
 
@@ -44,33 +49,73 @@ def education_row(item: EducationIn, position: int) -> CandidateEducation:
     )
 
 
-def build_candidate(workspace_id: int, clean: CleanCandidate) -> Candidate:
-    candidate = Candidate(
-        workspace_id=workspace_id,
-        full_name=clean.full_name,
-        first_name=clean.first_name,
-        last_name=clean.last_name,
-        headline=clean.headline,
-        summary=clean.summary,
-        linkedin_url=clean.linkedin_url,
-        links=clean.links,
-        city=clean.location.city,
-        region=clean.location.region,
-        country_code=clean.location.country_code,
-        country_name=clean.location.country_name,
-        skills=clean.skills,
-        source=clean.source,
-        owner_id=clean.owner_id,
-        emails=[
-            CandidateEmail(workspace_id=workspace_id, email=email, position=index)
-            for index, email in enumerate(clean.emails)
-        ],
-        phones=[CandidatePhone(number=n, position=i) for i, n in enumerate(clean.phones)],
-        experiences=[experience_row(e, i) for i, e in enumerate(clean.experiences)],
-        educations=[education_row(e, i) for i, e in enumerate(clean.educations)],
+def candidate_row(workspace_id: int, clean: CleanCandidate) -> dict[str, Any]:
+    """Column values of a new candidate, for a bulk insert."""
+    now = utcnow()
+    search_text, skill_keys = search_fields(
+        [clean.full_name, clean.headline, clean.location.city, clean.location.country_name],
+        clean.emails,
+        [(e.title, e.company) for e in clean.experiences],
+        clean.skills,
     )
-    refresh_search_fields(candidate)
-    return candidate
+    return {
+        "workspace_id": workspace_id,
+        "full_name": clean.full_name,
+        "first_name": clean.first_name,
+        "last_name": clean.last_name,
+        "headline": clean.headline,
+        "summary": clean.summary,
+        "linkedin_url": clean.linkedin_url,
+        "links": clean.links,
+        "city": clean.location.city,
+        "region": clean.location.region,
+        "country_code": clean.location.country_code,
+        "country_name": clean.location.country_name,
+        "skills": clean.skills,
+        "source": clean.source,
+        "owner_id": clean.owner_id,
+        "search_text": search_text,
+        "skill_keys": skill_keys,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+@dataclass
+class ChildRows:
+    """A new candidate's emails, phones, roles and schools, gathered for bulk inserts."""
+
+    emails: list[dict[str, Any]] = field(default_factory=list)
+    phones: list[dict[str, Any]] = field(default_factory=list)
+    experiences: list[dict[str, Any]] = field(default_factory=list)
+    educations: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, workspace_id: int, candidate_id: int, clean: CleanCandidate) -> None:
+        owner = {"candidate_id": candidate_id}
+        self.emails += [
+            {**owner, "workspace_id": workspace_id, "email": email, "position": i}
+            for i, email in enumerate(clean.emails)
+        ]
+        self.phones += [
+            {**owner, "number": number, "position": i} for i, number in enumerate(clean.phones)
+        ]
+        self.experiences += [
+            {**owner, **item.model_dump(), "position": i}
+            for i, item in enumerate(clean.experiences)
+        ]
+        self.educations += [
+            {**owner, **item.model_dump(), "position": i} for i, item in enumerate(clean.educations)
+        ]
+
+    def insert(self, session: Session) -> None:
+        for model, rows in (
+            (CandidateEmail, self.emails),
+            (CandidatePhone, self.phones),
+            (CandidateExperience, self.experiences),
+            (CandidateEducation, self.educations),
+        ):
+            if rows:
+                session.execute(insert(model), rows)
 
 
 def _experience_key(title: str, company: str, start: Any) -> tuple[str, str, Any]:
@@ -161,15 +206,19 @@ def merge_into(
     return {key: value for key, value in added.items() if value}
 
 
+def search_fields(
+    texts: list[str], emails: list[str], roles: list[tuple[str, str]], skills: list[str]
+) -> tuple[str, str]:
+    """The list search's haystack and the skill filter's `|skill|` string."""
+    words = [*texts, *emails, *(f"{title} {company}" for title, company in roles), *skills]
+    search_text = " ".join(word for word in words if word).lower()
+    return search_text, "|" + "|".join(skill.lower() for skill in skills) + "|"
+
+
 def refresh_search_fields(candidate: Candidate) -> None:
-    words = [
-        candidate.full_name,
-        candidate.headline,
-        candidate.city,
-        candidate.country_name,
-        *(e.email for e in candidate.emails),
-        *(f"{e.title} {e.company}" for e in candidate.experiences),
-        *candidate.skills,
-    ]
-    candidate.search_text = " ".join(w for w in words if w).lower()
-    candidate.skill_keys = "|" + "|".join(s.lower() for s in candidate.skills) + "|"
+    candidate.search_text, candidate.skill_keys = search_fields(
+        [candidate.full_name, candidate.headline, candidate.city, candidate.country_name],
+        [e.email for e in candidate.emails],
+        [(e.title, e.company) for e in candidate.experiences],
+        candidate.skills,
+    )

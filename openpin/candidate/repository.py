@@ -74,7 +74,7 @@ class CandidateRepository(WorkspaceRepository[Candidate]):
         query = select(User.id).where(User.id == user_id, User.workspace_id == self.workspace_id)
         return self.session.scalar(query) is not None
 
-    def search_query(self, q: str | None, filters: CandidateFilters) -> Select[tuple[Candidate]]:
+    def search_query(self, q: str | None, filters: CandidateFilters) -> Select[Candidate]:
         query = self.base_query()
         for word in (q or "").lower().split():
             query = query.where(Candidate.search_text.like(_like_pattern(word), escape="\\"))

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from openpin.activity.service import candidate_timeline, record_event
 from openpin.candidate import schemas
 from openpin.candidate.merge import (
-    build_candidate,
+    ChildRows,
+    candidate_row,
     education_row,
     experience_row,
     merge_into,
@@ -30,9 +33,11 @@ from openpin.candidate.normalise import (
     dedupe_keep_order,
 )
 from openpin.candidate.repository import CandidateFilters, CandidateRepository
+from openpin.candidate.schemas import EducationIn, ExperienceIn
 from openpin.errors import Conflict, OpenPinError, ValidationFailed
 from openpin.kit.pagination import Page, clamp_limit, decode_cursor, encode_cursor
 from openpin.models import ActivityEvent, Candidate, CandidateEmail, CandidatePhone
+from openpin.models.base import utcnow
 
 DEFAULT_REGION = "US"
 
@@ -42,7 +47,7 @@ class WriteOutcome:
     """The result of writing one input record: created, merged, or an error for that record."""
 
     line: int
-    candidate: Candidate | None = None
+    candidate_id: int | None = None
     merged: bool = False
     failure: OpenPinError | None = None
 
@@ -52,14 +57,32 @@ class WriteOutcome:
 
 
 @dataclass
-class _BatchState:
-    """Identity keys seen in this batch, so two rows for one person become one candidate."""
+class _Batch:
+    """Identity keys (`email:...`, `linkedin:...`) known so far, so one person is one candidate."""
 
-    by_key: dict[str, Candidate]
-    stored_owner: dict[str, int]
+    owners: dict[str, int]  # key -> id of the stored candidate holding it
+    loaded: dict[int, Candidate] = field(default_factory=dict)
+    pending: list[tuple[WriteOutcome, CleanCandidate]] = field(default_factory=list)
+    pending_keys: set[str] = field(default_factory=set)
 
-    def owner_of(self, key: str) -> Candidate | int | None:
-        return self.by_key.get(key) or self.stored_owner.get(key)
+    def add_pending(self, outcome: WriteOutcome, clean: CleanCandidate) -> None:
+        self.pending.append((outcome, clean))
+        self.pending_keys.update(clean.identity_keys)
+
+
+def _identity_values_free_for(
+    target_id: int, clean: CleanCandidate, owners: dict[str, int]
+) -> tuple[list[str], str | None]:
+    """Emails and LinkedIn URL that belong to nobody else; another person's are left alone."""
+
+    def free(key: str) -> bool:
+        return owners.get(key, target_id) == target_id
+
+    emails = [email for email in clean.emails if free(f"email:{email}")]
+    linkedin = clean.linkedin_url
+    if linkedin and not free(f"linkedin:{linkedin}"):
+        linkedin = None
+    return emails, linkedin
 
 
 class CandidateService:
@@ -78,12 +101,14 @@ class CandidateService:
 
     # -- writing -------------------------------------------------------------------------
 
-    def create(self, data: schemas.CandidateCreate, via: str = "api") -> schemas.CandidateWriteResult:
+    def create(
+        self, data: schemas.CandidateCreate, via: str = "api"
+    ) -> schemas.CandidateWriteResult:
         outcome = self.write_many([(1, data)], via=via)[0]
         if outcome.failure is not None:
             raise outcome.failure
-        assert outcome.candidate is not None
-        candidate = self.repo.get_full(outcome.candidate.id)
+        assert outcome.candidate_id is not None
+        candidate = self.repo.get_full(outcome.candidate_id)
         return schemas.CandidateWriteResult(
             candidate=self.to_schema(candidate),
             merged=outcome.merged,
@@ -92,14 +117,15 @@ class CandidateService:
 
     def write_many(
         self, rows: Iterable[tuple[int, schemas.CandidateCreate]], via: str = "import"
-    ) -> list[WriteOutcome]:
+    ) -> builtins.list[WriteOutcome]:
         """Create or merge many records with a handful of queries (the import path).
 
         A record matching an existing candidate (or an earlier record of the same batch) by any
-        normalised email or the LinkedIn URL is merged into it, never created twice.
+        normalised email or the LinkedIn URL is merged into it, never created twice. New
+        candidates are inserted in bulk; merges go through the ORM (they are the rare case).
         """
-        outcomes: list[WriteOutcome] = []
-        cleaned: list[tuple[WriteOutcome, CleanCandidate]] = []
+        outcomes: builtins.list[WriteOutcome] = []
+        cleaned: builtins.list[tuple[WriteOutcome, CleanCandidate]] = []
         for line, data in rows:
             outcome = WriteOutcome(line=line)
             outcomes.append(outcome)
@@ -107,12 +133,11 @@ class CandidateService:
                 cleaned.append((outcome, self._clean(data)))
             except OpenPinError as exc:
                 outcome.failure = exc
-        state = self._load_batch_state([clean for _, clean in cleaned])
-        merged_changes: dict[int, dict[str, Any]] = {}
+        batch = _Batch(self._load_stored_owners([clean for _, clean in cleaned]))
         for outcome, clean in cleaned:
-            self._write_one(outcome, clean, state, merged_changes)
+            self._write_one(outcome, clean, batch, via)
+        self._insert_pending(batch, via)
         self.session.flush()
-        self._record_write_events(outcomes, merged_changes, via)
         return outcomes
 
     def _clean(self, data: schemas.CandidateCreate) -> CleanCandidate:
@@ -123,69 +148,74 @@ class CandidateService:
             )
         return clean
 
-    def _load_batch_state(self, cleaned: list[CleanCandidate]) -> _BatchState:
+    def _load_stored_owners(self, cleaned: builtins.list[CleanCandidate]) -> dict[str, int]:
         emails = [email for clean in cleaned for email in clean.emails]
         urls = [clean.linkedin_url for clean in cleaned if clean.linkedin_url]
-        stored = {f"email:{e}": cid for e, cid in self.repo.ids_by_email(emails).items()}
-        stored.update({f"linkedin:{u}": cid for u, cid in self.repo.ids_by_linkedin(urls).items()})
-        loaded = self.repo.load_full(stored.values())
-        by_key = {key: loaded[cid] for key, cid in stored.items() if cid in loaded}
-        return _BatchState(by_key=by_key, stored_owner=stored)
+        owners = {f"email:{e}": cid for e, cid in self.repo.ids_by_email(emails).items()}
+        owners.update({f"linkedin:{u}": cid for u, cid in self.repo.ids_by_linkedin(urls).items()})
+        return owners
 
     def _write_one(
-        self,
-        outcome: WriteOutcome,
-        clean: CleanCandidate,
-        state: _BatchState,
-        merged_changes: dict[int, dict[str, Any]],
+        self, outcome: WriteOutcome, clean: CleanCandidate, batch: _Batch, via: str
     ) -> None:
-        target = next(
-            (state.by_key[key] for key in clean.identity_keys if key in state.by_key), None
-        )
-        if target is None:
-            target = build_candidate(self.workspace_id, clean)
-            self.session.add(target)
-        else:
-            emails, linkedin = self._identity_values_free_for(target, clean, state)
-            changes = merge_into(target, clean, emails, linkedin)
-            outcome.merged = True
-            merged_changes.setdefault(id(target), {}).update(changes)
-        for key in clean.identity_keys:
-            state.by_key.setdefault(key, target)
-        outcome.candidate = target
+        keys = clean.identity_keys
+        if any(key in batch.pending_keys for key in keys):
+            # A second record for a person first seen in this batch: store the first, then merge.
+            self._insert_pending(batch, via)
+        target_id = next((batch.owners[k] for k in keys if k in batch.owners), None)
+        if target_id is None:
+            batch.add_pending(outcome, clean)
+            return
+        target = self._loaded(batch, target_id)
+        emails, linkedin = _identity_values_free_for(target.id, clean, batch.owners)
+        changes = merge_into(target, clean, emails, linkedin)
+        for key in keys:
+            batch.owners.setdefault(key, target.id)
+        outcome.candidate_id, outcome.merged = target.id, True
+        if changes:
+            self._event("candidate.merged", target.id, {"via": via, "added": changes})
 
-    @staticmethod
-    def _identity_values_free_for(
-        target: Candidate, clean: CleanCandidate, state: _BatchState
-    ) -> tuple[list[str], str | None]:
-        """Emails and LinkedIn URL that belong to nobody else; another person's are left alone."""
+    def _loaded(self, batch: _Batch, candidate_id: int) -> Candidate:
+        if candidate_id not in batch.loaded:
+            wanted = set(batch.owners.values()) - set(batch.loaded)
+            batch.loaded.update(self.repo.load_full(wanted))
+        return batch.loaded[candidate_id]
 
-        def free(key: str) -> bool:
-            owner = state.owner_of(key)
-            return owner is None or owner is target or owner == target.id
+    def _insert_pending(self, batch: _Batch, via: str) -> None:
+        """Insert the batch's new candidates with bulk statements, children and events included."""
+        if not batch.pending:
+            return
+        rows = [candidate_row(self.workspace_id, clean) for _, clean in batch.pending]
+        statement = insert(Candidate).returning(Candidate.id, sort_by_parameter_order=True)
+        ids = list(self.session.scalars(statement, rows))
+        children = ChildRows()
+        for candidate_id, (outcome, clean) in zip(ids, batch.pending, strict=True):
+            outcome.candidate_id = candidate_id
+            children.add(self.workspace_id, candidate_id, clean)
+            for key in clean.identity_keys:
+                batch.owners.setdefault(key, candidate_id)
+        children.insert(self.session)
+        self._bulk_events(ids, "candidate.created", {"via": via})
+        batch.pending.clear()
+        batch.pending_keys.clear()
 
-        emails = [email for email in clean.emails if free(f"email:{email}")]
-        linkedin = clean.linkedin_url
-        if linkedin and not free(f"linkedin:{linkedin}"):
-            linkedin = None
-        return emails, linkedin
-
-    def _record_write_events(
-        self, outcomes: list[WriteOutcome], merged_changes: dict[int, dict[str, Any]], via: str
+    def _bulk_events(
+        self, candidate_ids: builtins.list[int], type_: str, data: dict[str, Any]
     ) -> None:
-        created_seen: set[int] = set()
-        for outcome in outcomes:
-            candidate = outcome.candidate
-            if candidate is None:
-                continue
-            if outcome.merged:
-                changes = merged_changes.pop(id(candidate), None)
-                if changes is not None:
-                    self._event("candidate.merged", candidate.id, {"via": via, "added": changes})
-            elif candidate.id not in created_seen:
-                created_seen.add(candidate.id)
-                self._event("candidate.created", candidate.id, {"via": via})
-        self.session.flush()
+        now = utcnow()
+        rows = [
+            {
+                "workspace_id": self.workspace_id,
+                "type": type_,
+                "candidate_id": candidate_id,
+                "actor_user_id": self.actor_user_id,
+                "data": data,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for candidate_id in candidate_ids
+        ]
+        self.session.execute(insert(ActivityEvent), rows)
 
     def _event(self, type_: str, candidate_id: int, data: dict[str, Any]) -> ActivityEvent:
         return record_event(
@@ -239,7 +269,7 @@ class CandidateService:
         total = self.repo.count(q, filters) if with_total else None
         return Page(items=rows[:limit], next_cursor=next_cursor, total=total)
 
-    def timeline(self, candidate_id: int) -> list[ActivityEvent]:
+    def timeline(self, candidate_id: int) -> builtins.list[ActivityEvent]:
         self.repo.get(candidate_id)
         return candidate_timeline(self.session, self.workspace_id, candidate_id)
 
@@ -358,7 +388,9 @@ class _UpdateApplier:
         self.service.session.flush()  # free the unique (workspace, email) slots before re-adding
         ws = self.candidate.workspace_id
         for index, email in enumerate(emails):
-            self.candidate.emails.append(CandidateEmail(workspace_id=ws, email=email, position=index))
+            self.candidate.emails.append(
+                CandidateEmail(workspace_id=ws, email=email, position=index)
+            )
         self.changed.append("emails")
 
     def _replace_phones(self, phones: list[str]) -> None:
@@ -382,13 +414,26 @@ class _UpdateApplier:
 
     def _history(self, data: schemas.CandidateUpdate, given: set[str]) -> None:
         if "experiences" in given and data.experiences is not None:
-            self.candidate.experiences.clear()
-            for i, item in enumerate(clean_experiences(data.experiences)):
-                self.candidate.experiences.append(experience_row(item, i))
-            self.changed.append("experiences")
+            roles = clean_experiences(data.experiences)
+            if _history_rows(self.candidate.experiences, ExperienceIn) != roles:
+                self.candidate.experiences.clear()
+                self.candidate.experiences.extend(
+                    experience_row(role, i) for i, role in enumerate(roles)
+                )
+                self.changed.append("experiences")
         if "educations" in given and data.educations is not None:
-            self.candidate.educations.clear()
-            for i, item in enumerate(clean_educations(data.educations)):
-                self.candidate.educations.append(education_row(item, i))
-            self.changed.append("educations")
+            schools = clean_educations(data.educations)
+            if _history_rows(self.candidate.educations, EducationIn) != schools:
+                self.candidate.educations.clear()
+                self.candidate.educations.extend(
+                    education_row(school, i) for i, school in enumerate(schools)
+                )
+                self.changed.append("educations")
 
+
+HistoryT = TypeVar("HistoryT", ExperienceIn, EducationIn)
+
+
+def _history_rows(rows: Iterable[object], shape: type[HistoryT]) -> builtins.list[HistoryT]:
+    """Stored roles or schools in their input shape, to tell whether an update changes them."""
+    return [shape.model_validate(row, from_attributes=True) for row in rows]

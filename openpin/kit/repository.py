@@ -21,7 +21,7 @@ class WorkspaceRepository(Generic[ModelT]):
         self.session = session
         self.workspace_id = workspace_id
 
-    def base_query(self) -> Select[tuple[ModelT]]:
+    def base_query(self) -> Select[ModelT]:
         column: Any = self.model.workspace_id  # type: ignore[attr-defined]
         return select(self.model).where(column == self.workspace_id)
 

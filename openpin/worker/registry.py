@@ -7,7 +7,12 @@ A domain declares its handlers in its `tasks.py`:
 
 The handler runs inside `ctx.session`'s transaction, which the worker commits together with
 marking the task succeeded: the handler's writes and the task's completion are atomic, so a
-handler never commits itself.
+handler never commits itself. Handlers must be idempotent all the same: a worker that dies after
+an outside call (an email sent, an ATS record created) but before its commit runs it again.
+
+On SQLite a transaction holds the single write lock from its first statement to its commit, so a
+handler that waits on a slow outside service should make that call before its first query on
+`ctx.session` (or read what it needs in a short transaction of its own first).
 """
 
 from __future__ import annotations

@@ -61,7 +61,10 @@ class SandboxState:
         path = self._config.persist_path
         if path is not None and path.exists():
             return _load(path)
-        return build_organization(self._config.seed, self.default_api_key)
+        org = build_organization(self._config.seed, self.default_api_key)
+        if path is not None:
+            write_json_atomically(path, org.model_dump(mode="json"))
+        return org
 
 
 def _load(path: Path) -> Organization:
