@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from openpin.auth.service import create_user
 from openpin.candidate.importing import import_candidates
 from openpin.config import Settings
 from openpin.db import engine_from_settings, make_session_factory, transaction
-from openpin.auth.service import create_user
 from openpin.demo.export import write_people_csv
 from openpin.demo.people import iter_people
 from openpin.migrate import upgrade_to_head
@@ -39,7 +39,8 @@ def main() -> None:
     started = time.perf_counter()
     write_people_csv(csv_path, iter_people(args.rows, seed=7))
     generated = time.perf_counter() - started
-    print(f"generated {args.rows:,} profiles in {generated:.1f} s ({csv_path.stat().st_size / 1e6:.1f} MB CSV)")
+    size_mb = csv_path.stat().st_size / 1e6
+    print(f"generated {args.rows:,} profiles in {generated:.1f} s ({size_mb:.1f} MB CSV)")
 
     settings = Settings(data_dir=workdir / "data", database_url=args.database_url)
     engine = engine_from_settings(settings)
@@ -47,7 +48,10 @@ def main() -> None:
     factory = make_session_factory(engine)
     with transaction(factory) as session:
         user = create_user(
-            session, email="bench@openpin.dev", password="benchmark-pass", workspace_name="Bench",
+            session,
+            email="bench@openpin.dev",
+            password="benchmark-pass",
+            workspace_name="Bench",
             role=Role.ADMIN,
         )
         workspace_id, user_id = user.workspace_id, user.id
@@ -60,8 +64,13 @@ def main() -> None:
         session.expunge_all()
 
     result = import_candidates(
-        session, workspace_id, user_id, csv_path.name, csv_path.read_bytes(),
-        source="bench", after_batch=after_batch,
+        session,
+        workspace_id,
+        user_id,
+        csv_path.name,
+        csv_path.read_bytes(),
+        source="bench",
+        after_batch=after_batch,
     )
     session.commit()
     elapsed = time.perf_counter() - started

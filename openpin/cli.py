@@ -13,7 +13,9 @@ from openpin.config import Settings
 from openpin.db import engine_from_settings, make_session_factory, transaction
 from openpin.logging import configure_logging
 
-app = typer.Typer(help="OpenPin: open-source, self-hostable, AI-powered recruiting.", no_args_is_help=True)
+app = typer.Typer(
+    help="OpenPin: open-source, self-hostable, AI-powered recruiting.", no_args_is_help=True
+)
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -56,8 +58,15 @@ def migrate() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
-    worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Run the embedded worker thread")] = True,
-    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Seed the demo workspace and start the ATS sandboxes")] = False,
+    worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="Run the embedded worker thread")
+    ] = True,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo/--no-demo", help="Seed the demo workspace and start the ATS sandboxes"
+        ),
+    ] = False,
 ) -> None:
     """Run the web server (API + UI), with an embedded background worker by default."""
     import uvicorn
@@ -107,8 +116,12 @@ def user_create(
     try:
         with transaction(factory) as session:
             user = create_user(
-                session, email=email, password=password, workspace_name=workspace,
-                role=Role(role), full_name=name,
+                session,
+                email=email,
+                password=password,
+                workspace_name=workspace,
+                role=Role(role),
+                full_name=name,
             )
             console.print(f"Created {user.role.value} {user.email} in workspace {workspace!r}.")
     except OpenPinError as exc:
@@ -136,7 +149,9 @@ def token_create(
 
 @app.command("import")
 def import_file(
-    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or JSON Resume file")],
+    path: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV or JSON Resume file")
+    ],
     email: Annotated[str, typer.Option(help="The user importing (sets the workspace)")],
     source: Annotated[str, typer.Option(help="Source to record on new candidates")] = "import",
     errors_out: Annotated[Path | None, typer.Option(help="Write every bad row to this CSV")] = None,

@@ -1,4 +1,4 @@
-"""One validated `Settings` object, read from `OPENPIN_*` environment variables (nested with `__`)."""
+"""One validated `Settings`, read from `OPENPIN_*` environment variables (nested with `__`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ class WebSettings(BaseModel):
     # Set to true behind HTTPS so the session cookie is never sent in clear text.
     secure_cookies: bool = False
     session_max_age_seconds: int = 14 * 24 * 3600
+    # htmx is installed from the npm registry at setup; by default from ./node_modules.
+    htmx_path: Path | None = None
 
 
 class WorkerSettings(BaseModel):

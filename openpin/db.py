@@ -1,4 +1,4 @@
-"""Engine and session factory. SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+"""Engine and session factory. SQLite gets WAL, foreign keys and a busy timeout per connection."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def db_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-# scope="function": commit before the response is sent, so a failed commit is never reported as success.
+# scope="function": commit before the response goes out, so a failed commit never passes as success.
 SessionDep = Annotated[Session, Depends(db_session, scope="function")]
 
 

@@ -119,3 +119,12 @@ class CandidateRepository(WorkspaceRepository[Candidate]):
             .limit(limit)
         )
         return [value for value in self.session.scalars(query) if value]
+
+    def countries_present(self) -> list[tuple[str, str]]:
+        query = (
+            select(Candidate.country_code, func.max(Candidate.country_name))
+            .where(Candidate.workspace_id == self.workspace_id, Candidate.country_code != "")
+            .group_by(Candidate.country_code)
+        )
+        rows = [(code, name or code) for code, name in self.session.execute(query)]
+        return sorted(rows, key=lambda row: row[1])

@@ -57,6 +57,12 @@ class WriteOutcome:
 
 
 @dataclass
+class FilterOptions:
+    countries: list[tuple[str, str]]  # (ISO code, name), by name
+    sources: list[str]
+
+
+@dataclass
 class _Batch:
     """Identity keys (`email:...`, `linkedin:...`) known so far, so one person is one candidate."""
 
@@ -268,6 +274,12 @@ class CandidateService:
         next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
         total = self.repo.count(q, filters) if with_total else None
         return Page(items=rows[:limit], next_cursor=next_cursor, total=total)
+
+    def filter_options(self) -> FilterOptions:
+        """Values present in this workspace, so every choice in a filter finds someone."""
+        return FilterOptions(
+            countries=self.repo.countries_present(), sources=self.repo.distinct_values("source")
+        )
 
     def timeline(self, candidate_id: int) -> builtins.list[ActivityEvent]:
         self.repo.get(candidate_id)

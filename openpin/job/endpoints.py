@@ -39,7 +39,9 @@ def list_jobs(
 
 
 @router.post("", response_model=schemas.Job, status_code=201)
-def create_job(body: schemas.JobCreate, session: SessionDep, principal: PrincipalDep) -> schemas.Job:
+def create_job(
+    body: schemas.JobCreate, session: SessionDep, principal: PrincipalDep
+) -> schemas.Job:
     return schemas.Job.model_validate(_service(session, principal).create(body))
 
 

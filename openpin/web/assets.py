@@ -1,13 +1,12 @@
 """Third-party browser assets installed from the npm registry (`npm ci`), never committed.
 
 htmx is read from `node_modules/` at the repository root, or from the path in
-`settings.web.htmx_path` / `OPENPIN_WEB_HTMX_PATH`. Pages work without it: every form is a plain
+`settings.web.htmx_path` (`OPENPIN_WEB__HTMX_PATH`). Pages work without it: every form is a plain
 HTML form, and htmx only makes some of them faster.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -25,10 +24,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def htmx_path(app: FastAPI) -> Path:
-    configured = getattr(app.state.settings.web, "htmx_path", None) or os.environ.get(
-        "OPENPIN_WEB_HTMX_PATH"
-    )
-    return Path(configured) if configured else DEFAULT_HTMX_PATH
+    configured: Path | None = app.state.settings.web.htmx_path
+    return configured or DEFAULT_HTMX_PATH
 
 
 def check_htmx(app: FastAPI) -> bool:
@@ -39,7 +36,7 @@ def check_htmx(app: FastAPI) -> bool:
         log.warning(
             "web.htmx_missing",
             path=str(path),
-            fix="run `npm ci` in the repository root, or set OPENPIN_WEB_HTMX_PATH; "
+            fix="run `npm ci` in the repository root, or set OPENPIN_WEB__HTMX_PATH; "
             "pages still work without it, only less smoothly",
         )
     app.state.htmx_available = found

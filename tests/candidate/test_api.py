@@ -59,7 +59,9 @@ def test_duplicate_by_email_is_merged_not_created(client: TestClient, alice: Api
             "full_name": "Jane Doe",
             "emails": ["JANE.DOE@example.com", "jane@home.example"],
             "phones": ["+44 20 7946 0958"],
-            "experiences": [{"title": "Analyst", "company": "Deloitte", "start_date": "2015-01-01"}],
+            "experiences": [
+                {"title": "Analyst", "company": "Deloitte", "start_date": "2015-01-01"}
+            ],
         },
         headers=alice.headers,
     )

@@ -13,7 +13,7 @@ from tests.fixtures.app import ApiUser
 FILES = Path(__file__).parent.parent / "fixtures" / "files"
 
 CSV = b"""Full Name,Email,Phone,LinkedIn,Location,Title,Company,Skills
-Ada Lovelace,ada@example.com,+44 20 7946 0958,linkedin.com/in/ada,"London, UK",Analyst,Babbage,Maths;Logic
+Ada Lovelace,ada@example.com,+442079460958,linkedin.com/in/ada,London UK,Analyst,Babbage,Maths;Logic
 Bad Email,not-an-email,,,,,,
 Grace Hopper,grace@example.com,,,"Arlington, VA, USA",Rear Admiral,US Navy,COBOL
 Ada L.,ADA@example.com,,,,Countess,Lovelace Estate,Poetry

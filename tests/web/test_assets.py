@@ -35,10 +35,9 @@ def test_missing_htmx_is_logged_and_pages_still_work(
     engine: Engine,
     alice: ApiUser,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("OPENPIN_WEB_HTMX_PATH", str(tmp_path / "nowhere" / "htmx.min.js"))
+    settings.web.htmx_path = tmp_path / "nowhere" / "htmx.min.js"
     app = create_app(settings, engine)
     captured = capsys.readouterr()
     assert "web.htmx_missing" in captured.out + captured.err

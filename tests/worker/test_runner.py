@@ -167,12 +167,12 @@ def test_expired_lease_is_reclaimed_and_counts_as_an_attempt(
 def test_heartbeat_keeps_a_long_task_from_being_reclaimed(
     factory: sessionmaker[Session], make_worker: Callable[..., Worker]
 ) -> None:
-    task_id = add_task(factory, "test.slow", args={"seconds": 1.5})
-    busy = make_worker(handlers, worker_id="w-busy", lease_seconds=0.4)
+    task_id = add_task(factory, "test.slow", args={"seconds": 2.0})
+    busy = make_worker(handlers, worker_id="w-busy", lease_seconds=0.75)
     thread = threading.Thread(target=busy.run_once)
     thread.start()
     wait_until(lambda: run_count(factory, task_id) == 1)
-    idle = make_worker(handlers, worker_id="w-idle", lease_seconds=0.4)
+    idle = make_worker(handlers, worker_id="w-idle", lease_seconds=0.75)
     while thread.is_alive():  # poll as hard as a rival worker would, well past the lease
         idle.run_once()
         time.sleep(0.05)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import pycountry
 from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -53,20 +52,9 @@ def _filters(params: dict[str, str]) -> CandidateFilters:
     )
 
 
-def _country_options(codes: list[str]) -> list[tuple[str, str]]:
-    options = []
-    for code in codes:
-        country = pycountry.countries.get(alpha_2=code)
-        options.append((code, getattr(country, "name", code)))
-    return sorted(options, key=lambda option: option[1])
-
-
 def _filter_options(service: CandidateService) -> dict[str, Any]:
-    # Only values present in this workspace, so every choice finds someone.
-    return {
-        "countries": _country_options(service.repo.distinct_values("country_code")),
-        "sources": service.repo.distinct_values("source"),
-    }
+    options = service.filter_options()
+    return {"countries": options.countries, "sources": options.sources}
 
 
 @router.get("/candidates")
