@@ -75,12 +75,12 @@ def serve(
 
     settings = _settings()
     engine = _migrated_engine(settings)
+    bind_host, bind_port = host or settings.web.host, port or settings.web.port
     if demo:
         from openpin.demo.run import prepare_demo
 
-        prepare_demo(settings, engine, console)
+        prepare_demo(settings, engine, console, f"http://{bind_host}:{bind_port}")
     web_app = create_app(settings, engine, embedded_worker=worker)
-    bind_host, bind_port = host or settings.web.host, port or settings.web.port
     console.print(f"OpenPin is running at [bold]http://{bind_host}:{bind_port}/[/bold]")
     uvicorn.run(web_app, host=bind_host, port=bind_port, log_level="warning")
 

@@ -29,6 +29,8 @@ def redact_secrets(
 
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     logging.basicConfig(format="%(message)s", level=level.upper())
+    # Alembic narrates every plugin it loads at INFO; only its warnings help an operator.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
     renderer: Any = (
         structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer()
     )

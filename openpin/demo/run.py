@@ -5,11 +5,12 @@ The sandboxes keep their state in the data directory, so a restarted demo finds 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine
+from starlette.types import ASGIApp
 
 from openpin.config import Settings
 from openpin.db import make_session_factory, transaction
@@ -26,14 +27,31 @@ ASHBY_PORT = 8702
 
 @dataclass
 class DemoSandboxes:
-    greenhouse: RunningServer
+    """The sandboxes that could start; `problems` says in plain words why any could not."""
+
+    greenhouse: RunningServer | None
     greenhouse_config: GreenhouseSandboxConfig
-    ashby: RunningServer
+    ashby: RunningServer | None
     ashby_config: AshbySandboxConfig
+    problems: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
-        self.greenhouse.stop()
-        self.ashby.stop()
+        for server in (self.greenhouse, self.ashby):
+            if server is not None:
+                server.stop()
+
+
+def _serve(
+    app: ASGIApp, host: str, port: int, name: str, problems: list[str]
+) -> RunningServer | None:
+    try:
+        return serve_in_thread(app, host, port)
+    except OSError as exc:
+        problems.append(
+            f"The {name} sandbox did not start: port {port} is not free ({exc.strerror}). "
+            "Stop the other process using it (an earlier demo?) and start again."
+        )
+        return None
 
 
 def start_demo_sandboxes(settings: Settings, host: str = "127.0.0.1") -> DemoSandboxes:
@@ -41,28 +59,45 @@ def start_demo_sandboxes(settings: Settings, host: str = "127.0.0.1") -> DemoSan
     state_dir.mkdir(exist_ok=True)
     greenhouse_config = GreenhouseSandboxConfig(persist_path=state_dir / "greenhouse.json")
     ashby_config = AshbySandboxConfig(persist_path=state_dir / "ashby.json")
-    greenhouse = serve_in_thread(create_greenhouse_app(greenhouse_config), host, GREENHOUSE_PORT)
-    ashby = serve_in_thread(create_ashby_app(ashby_config), host, ASHBY_PORT)
-    return DemoSandboxes(greenhouse, greenhouse_config, ashby, ashby_config)
+    problems: list[str] = []
+    greenhouse = _serve(
+        create_greenhouse_app(greenhouse_config), host, GREENHOUSE_PORT, "Greenhouse", problems
+    )
+    ashby = _serve(create_ashby_app(ashby_config), host, ASHBY_PORT, "Ashby", problems)
+    return DemoSandboxes(greenhouse, greenhouse_config, ashby, ashby_config, problems)
 
 
-def prepare_demo(settings: Settings, engine: Engine, console: Console) -> DemoSandboxes:
+def _sandbox_rows(sandboxes: DemoSandboxes) -> list[tuple[str, str]]:
+    rows = []
+    if sandboxes.greenhouse is not None:
+        config = sandboxes.greenhouse_config
+        rows.append(
+            (
+                "Greenhouse sandbox",
+                f"{sandboxes.greenhouse.base_url} (client {config.default_client_id}"
+                f" / secret {config.default_client_secret})",
+            )
+        )
+    if sandboxes.ashby is not None:
+        key = sandboxes.ashby_config.api_key()
+        rows.append(("Ashby sandbox", f"{sandboxes.ashby.base_url} (API key {key})"))
+    return rows
+
+
+def prepare_demo(
+    settings: Settings, engine: Engine, console: Console, app_url: str
+) -> DemoSandboxes:
     with transaction(make_session_factory(engine)) as session:
         login = seed_demo_workspace(session)
     sandboxes = start_demo_sandboxes(settings)
     table = Table(title="OpenPin demo", show_header=False)
-    table.add_row("Log in at", f"{settings.base_url}/login")
+    table.add_row("Log in at", f"{app_url}/login")
     table.add_row("Email / password", f"{login.email} / {login.password}")
-    table.add_row(
-        "Greenhouse sandbox",
-        f"{sandboxes.greenhouse.base_url} (client {sandboxes.greenhouse_config.default_client_id}"
-        f" / {sandboxes.greenhouse_config.default_client_secret})",
-    )
-    table.add_row(
-        "Ashby sandbox",
-        f"{sandboxes.ashby.base_url} (API key {sandboxes.ashby_config.api_key()})",
-    )
+    for label, value in _sandbox_rows(sandboxes):
+        table.add_row(label, value)
     console.print(table)
+    for problem in sandboxes.problems:
+        console.print(f"[yellow]Warning:[/yellow] {problem}")
     if login.created:
         console.print("Seeded the demo workspace with candidates and open jobs.")
     return sandboxes
