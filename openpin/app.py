@@ -20,6 +20,7 @@ from openpin.errors import Conflict, OpenPinError
 from openpin.kit.crypto import SecretBox, load_secret_key
 from openpin.logging import get_logger
 from openpin.metrics import metrics_response
+from openpin.worker.runner import start_embedded
 
 log = get_logger(__name__)
 
@@ -94,12 +95,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker = _start_embedded_worker(app) if embedded_worker else None
+        worker = start_embedded(app.state.session_factory, settings) if embedded_worker else None
         try:
             yield
         finally:
             if worker is not None:
                 worker.stop()
+                worker.join(timeout=settings.worker.lease_seconds)
 
     app = FastAPI(
         title="OpenPin",
@@ -126,9 +128,3 @@ def create_app(
 
 def _health() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
-
-
-def _start_embedded_worker(app: FastAPI) -> Any:
-    from openpin.worker.embedded import start_embedded_worker
-
-    return start_embedded_worker(app.state.settings, app.state.engine)

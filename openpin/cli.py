@@ -88,12 +88,12 @@ def serve(
 @app.command("worker")
 def run_worker() -> None:
     """Run a dedicated background worker (scale-out: any number, on any machine)."""
-    from openpin.worker.embedded import run_dedicated_worker
+    from openpin.worker.runner import run_dedicated
 
     settings = _settings()
-    engine = _migrated_engine(settings)
+    _migrated_engine(settings).dispose()
     console.print("Worker started; Ctrl-C finishes the current task and stops.")
-    run_dedicated_worker(settings, engine)
+    run_dedicated(settings)
 
 
 @user_app.command("create")

@@ -10,7 +10,7 @@ from openpin.models.candidate import (
     CandidatePhone,
 )
 from openpin.models.job import Job, JobStatus, Seniority
-from openpin.models.task import Task, TaskStatus
+from openpin.models.task import Task, TaskSchedule, TaskStatus
 from openpin.models.workspace import ApiToken, Role, User, Workspace
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "Role",
     "Seniority",
     "Task",
+    "TaskSchedule",
     "TaskStatus",
     "User",
     "Workspace",

@@ -7,7 +7,7 @@ Enqueue in the caller's transaction with `enqueue_task`; declare handlers with `
 from openpin.worker.enqueue import cancel_task, enqueue_task, prune_finished_tasks, retry_task
 from openpin.worker.errors import PermanentError, RetryLater
 from openpin.worker.registry import Backoff, Registry, TaskContext, discover_tasks, registry, task
-from openpin.worker.runner import Worker
+from openpin.worker.runner import Worker, run_dedicated, start_embedded
 from openpin.worker.scheduler import Scheduler, periodic
 
 __all__ = [
@@ -25,5 +25,7 @@ __all__ = [
     "prune_finished_tasks",
     "registry",
     "retry_task",
+    "run_dedicated",
+    "start_embedded",
     "task",
 ]

@@ -67,9 +67,10 @@ def rescue_expired(session: Session, now: datetime) -> int:
             locked_by=None,
             locked_until=None,
         )
+        .returning(Task.id)  # counted from RETURNING: sqlite3 reports no rowcount after WITH
         .execution_options(synchronize_session=False)
     )
-    return session.execute(stmt).rowcount  # type: ignore[attr-defined]
+    return len(session.execute(stmt).all())
 
 
 def claim_due(

@@ -15,7 +15,7 @@ from openpin.db import transaction
 from openpin.models.base import utcnow
 from openpin.models.task import Task, TaskStatus
 from openpin.worker import Registry, RetryLater, TaskContext, Worker, cancel_task
-from openpin.worker.leases import claim_due
+from openpin.worker.leases import claim_due, rescue_expired
 from openpin.worker.metrics import oldest_due_age_seconds, queue_depth
 from tests.fixtures.database import both_backends
 from tests.worker.helpers import add_task, effect_count, load, make_due, run_count, wait_until
@@ -156,6 +156,8 @@ def test_expired_lease_is_reclaimed_and_counts_as_an_attempt(
     exhausted = add_task(factory, "test.record", args={"n": 2}, max_attempts=1)
     with transaction(factory) as session:  # a worker that then died, its lease long gone
         claim_due(session, "w-dead", -1.0, 10, utcnow())
+    with transaction(factory) as session:
+        assert rescue_expired(session, utcnow()) == 2
     make_worker(handlers, batch_size=10).run_once()
     assert (load(factory, lost).status, load(factory, lost).attempts) == (TaskStatus.SUCCEEDED, 2)
     failed = load(factory, exhausted)

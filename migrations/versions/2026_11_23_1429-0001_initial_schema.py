@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:17:33.864542
+Create Date: 2026-11-23 14:29:46.408399
 """
 
 from collections.abc import Sequence
