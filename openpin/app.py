@@ -20,6 +20,7 @@ from openpin.errors import Conflict, OpenPinError
 from openpin.kit.crypto import SecretBox, load_secret_key
 from openpin.logging import get_logger
 from openpin.metrics import metrics_response
+from openpin.worker.registry import discover_tasks
 from openpin.worker.runner import start_embedded
 
 log = get_logger(__name__)
@@ -91,6 +92,9 @@ def create_app(
 ) -> FastAPI:
     """Build the app. `engine` defaults to the configured database; the schema must exist."""
     engine = engine or engine_from_settings(settings)
+    # Importing every domain's tasks module registers its task handlers and its event
+    # subscribers (e.g. ATS export triggers), which requests rely on even without a worker.
+    discover_tasks()
     secret_box = SecretBox(load_secret_key(settings))
 
     @asynccontextmanager

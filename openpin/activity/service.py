@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +21,18 @@ EVENT_LABELS = {
     "job.updated": "Job updated",
     "job.deleted": "Job deleted",
 }
+
+
+# Called inside `record_event`, in the same transaction, e.g. to enqueue an ATS export when a
+# trigger event happens: the event and the work it causes commit (or roll back) together.
+EventSubscriber = Callable[[Session, ActivityEvent], None]
+_subscribers: dict[str, list[EventSubscriber]] = defaultdict(list)
+
+
+def subscribe(event_type: str, subscriber: EventSubscriber) -> None:
+    """Run `subscriber(session, event)` whenever an event of this type is recorded."""
+    if subscriber not in _subscribers[event_type]:
+        _subscribers[event_type].append(subscriber)
 
 
 def record_event(
@@ -41,6 +55,10 @@ def record_event(
         data=data or {},
     )
     session.add(event)
+    if _subscribers.get(type_):
+        session.flush()  # subscribers get the event with its id
+        for subscriber in _subscribers[type_]:
+            subscriber(session, event)
     return event
 
 

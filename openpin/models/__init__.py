@@ -1,4 +1,11 @@
-"""All SQLAlchemy models. Importing this package registers every table on `Base.metadata`."""
+"""All SQLAlchemy models. Importing this package registers every table on `Base.metadata`.
+
+Every module in this package is imported below, so a new aggregate's file needs no edit here
+to be seen by Alembic and the test fixtures; export its classes here when others use them.
+"""
+
+import importlib
+import pkgutil
 
 from openpin.models.activity import ActivityEvent
 from openpin.models.base import Base
@@ -32,3 +39,6 @@ __all__ = [
     "User",
     "Workspace",
 ]
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
