@@ -123,3 +123,24 @@ def resolve_api_token(session: Session, token: str) -> Principal | None:
     if api_token.revoked_at is not None or not user.is_active:
         return None
     return principal_of(user)
+
+
+def list_workspace_users(session: Session, workspace_id: int) -> list[User]:
+    query = select(User).where(User.workspace_id == workspace_id).order_by(User.id)
+    return list(session.scalars(query))
+
+
+def list_api_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+    return list(session.scalars(query))
+
+
+def revoke_api_token(session: Session, user_id: int, token_id: int) -> ApiToken:
+    token = session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id)
+    )
+    if token is None:
+        raise NotFound("No such API token.", "Reload the page: it may have been revoked already.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token

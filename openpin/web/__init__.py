@@ -21,6 +21,7 @@ from openpin.web.errors import (
     render_http_error_page,
 )
 from openpin.web.routes import auth, candidates, imports, jobs, placeholders
+from openpin.web.routes import settings as settings_pages
 from openpin.web.session import LoginRequired
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -42,7 +43,7 @@ def mount_web(app: FastAPI) -> None:
     # Before the static mount: a mount at /static would otherwise answer /static/vendor/ itself.
     app.include_router(assets.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, candidates, jobs, imports, placeholders):
+    for module in (auth, candidates, jobs, imports, settings_pages, placeholders):
         # Every UI route, present and future, gets the CSRF check: no form can forget it.
         app.include_router(module.router, dependencies=[Depends(csrf_protect)])
     _install_error_pages(app)

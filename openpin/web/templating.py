@@ -25,7 +25,7 @@ NAV_ITEMS = (
     ("/inbox", "Inbox", False),
     ("/analytics", "Analytics", False),
     ("/automation", "Automation", False),
-    ("/settings", "Settings", False),
+    ("/settings", "Settings", True),
 )
 
 

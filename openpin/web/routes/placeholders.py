@@ -63,16 +63,6 @@ AREAS = {
         ),
         (("/jobs", "Go to jobs"),),
     ),
-    "settings": Area(
-        "Settings",
-        "Workspace set-up: people, mailboxes, ATS connections and API tokens.",
-        (
-            "Users and their roles",
-            "Mailboxes for sending and receiving",
-            "Greenhouse and Ashby connections",
-            "API tokens (for now, create one with `openpin token create`)",
-        ),
-    ),
 }
 
 
