@@ -2,10 +2,18 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from openpin.models.base import Base, Id, IdMixin, JsonType, TimestampMixin, WorkspaceScopedMixin
+from openpin.models.base import (
+    Base,
+    Id,
+    IdMixin,
+    JsonType,
+    TimestampMixin,
+    WorkspaceScopedMixin,
+    enum_type,
+)
 
 
 class JobStatus(enum.StrEnum):
@@ -27,10 +35,6 @@ class Seniority(enum.StrEnum):
     EXECUTIVE = "executive"
 
 
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [m.value for m in e]
-
-
 class Job(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     """A job opening: the unit that searches, sequences, rules and analytics hang off."""
 
@@ -41,11 +45,9 @@ class Job(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     locations: Mapped[list[str]] = mapped_column(JsonType, default=list)
     must_have_skills: Mapped[list[str]] = mapped_column(JsonType, default=list)
     nice_to_have_skills: Mapped[list[str]] = mapped_column(JsonType, default=list)
-    seniority: Mapped[Seniority | None] = mapped_column(
-        Enum(Seniority, native_enum=False, length=20, values_callable=_values), nullable=True
-    )
+    seniority: Mapped[Seniority | None] = mapped_column(enum_type(Seniority), nullable=True)
     status: Mapped[JobStatus] = mapped_column(
-        Enum(JobStatus, native_enum=False, length=20, values_callable=_values),
+        enum_type(JobStatus),
         default=JobStatus.OPEN,
     )
     owner_id: Mapped[int | None] = mapped_column(

@@ -6,10 +6,19 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from openpin.models.base import Base, Id, IdMixin, JsonType, TimestampMixin, UtcDateTime, utcnow
+from openpin.models.base import (
+    Base,
+    Id,
+    IdMixin,
+    JsonType,
+    TimestampMixin,
+    UtcDateTime,
+    enum_type,
+    utcnow,
+)
 
 
 class TaskStatus(enum.StrEnum):
@@ -45,12 +54,7 @@ class Task(IdMixin, TimestampMixin, Base):
     workspace_id: Mapped[int | None] = mapped_column(
         Id, ForeignKey("workspace.id", ondelete="CASCADE"), nullable=True, index=True
     )
-    status: Mapped[TaskStatus] = mapped_column(
-        Enum(
-            TaskStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        ),
-        default=TaskStatus.QUEUED,
-    )
+    status: Mapped[TaskStatus] = mapped_column(enum_type(TaskStatus), default=TaskStatus.QUEUED)
     # While a task with this key is queued or running, enqueueing the same key adds nothing.
     unique_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     # Higher runs first among due tasks.
