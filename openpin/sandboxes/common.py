@@ -215,6 +215,14 @@ class ConnectionDroppingH11Protocol(H11Protocol):
 
         self.app = app_with_transport
 
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        # Sockets accepted from a listener we bound ourselves keep Nagle's algorithm on; uvicorn
+        # writes headers and body separately, so each answer would wait ~40 ms for a delayed ACK.
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
+
 
 async def drop_connection(scope: Scope) -> None:
     """Close the client's socket without sending anything; the request then returns no response."""

@@ -1,0 +1,1 @@
+"""Greenhouse Harvest v3: OAuth client credentials, cursor pagination, flat collections."""
