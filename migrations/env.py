@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 import openpin.models  # noqa: F401  (registers every table)
 from openpin.config import Settings
 from openpin.db import make_engine
+from openpin.migrate import include_object
 from openpin.models.base import Base
 
 config = context.config
@@ -24,6 +25,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
+        include_object=include_object,
     )
 
 

@@ -182,5 +182,14 @@ def _register_sandboxes() -> None:
 
 _register_sandboxes()
 
+
+def _register_index() -> None:
+    from openpin.sourcing.cli import index_app
+
+    app.add_typer(index_app, name="index")
+
+
+_register_index()
+
 if __name__ == "__main__":
     app()

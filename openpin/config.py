@@ -42,6 +42,24 @@ class CandidateSettings(BaseModel):
         return value.upper()
 
 
+class AtsSettings(BaseModel):
+    # Exports of one candidate run one at a time; a killed worker's hold expires after this.
+    candidate_lock_seconds: float = Field(default=120.0, gt=0)
+    # After a create whose answer was lost, wait this long for the ATS to show the new person
+    # (Greenhouse hides a new candidate from reads for a moment) before looking them up.
+    settle_seconds: float = Field(default=3.0, ge=0)
+    # Pages of the identity index read per task run (each page is checkpointed).
+    index_pages_per_run: int = Field(default=50, ge=1)
+    # Before creating a person, an index older than this is refreshed incrementally first, so
+    # someone added to the ATS by hand minutes ago is still found by their LinkedIn URL.
+    index_max_age_seconds: float = Field(default=300.0, ge=0)
+
+
+class SourcingSettings(BaseModel):
+    # Profiles embedded per indexing task run (about 5 seconds of model time on two cores).
+    embed_batch_size: int = Field(default=256, ge=1, le=5000)
+
+
 class Settings(BaseSettings):
     """Everything configurable. Validated once at start-up and passed in, never read ad hoc."""
 
@@ -58,6 +76,8 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
     worker: WorkerSettings = WorkerSettings()
     candidate: CandidateSettings = CandidateSettings()
+    ats: AtsSettings = AtsSettings()
+    sourcing: SourcingSettings = SourcingSettings()
 
     @property
     def resolved_database_url(self) -> str:

@@ -39,3 +39,13 @@ if $dev && ! command -v chromium >/dev/null 2>&1; then
     echo "note: chromium not found; the browser tests will be skipped (install Debian's chromium to run them)." >&2
   fi
 fi
+
+# The inbox tests read replies from a real IMAP server: Debian's Dovecot, started per test run.
+if $dev && [ ! -x /usr/sbin/dovecot ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's dovecot-imapd for the inbox tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+  else
+    echo "note: dovecot not found; the IMAP tests will be skipped (install Debian's dovecot-imapd to run them)." >&2
+  fi
+fi

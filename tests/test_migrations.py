@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from openpin.db import make_engine
-from openpin.migrate import current_revision, upgrade_to_head
+from openpin.migrate import current_revision, include_object, upgrade_to_head
 from openpin.models.base import Base
 from tests.fixtures.database import both_backends
 
@@ -23,7 +23,8 @@ def test_upgrade_matches_models_and_downgrade_empties(database_url: str) -> None
         upgrade_to_head(engine)
         assert current_revision(engine) is not None
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_object": include_object}
+            context = MigrationContext.configure(connection, opts=opts)
             assert compare_metadata(context, Base.metadata) == []
         upgrade_to_head(engine)  # a second run is a no-op
         config = alembic_config(database_url)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, UploadFile, status
 
 from openpin.activity.service import event_label
+from openpin.ats.pipeline import ats_statuses
 from openpin.auth.dependencies import PrincipalDep, SessionDep
 from openpin.candidate import schemas
 from openpin.candidate.importing import import_candidates
@@ -14,6 +15,7 @@ from openpin.candidate.repository import CandidateFilters
 from openpin.candidate.resume import ResumeData, render_resume_pdf, resume_filename
 from openpin.candidate.service import CandidateService
 from openpin.errors import ValidationFailed
+from openpin.sourcing.pool import ranked_candidate_page
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
 
@@ -43,9 +45,14 @@ def list_candidates(
 ) -> schemas.CandidatePage:
     service = _service(request, session, principal)
     filters = CandidateFilters(country, city, skill, source, has_email)
-    page = service.list(q, filters, cursor, limit)
+    if q and q.strip():  # a search: ranked by relevance (sourcing's hybrid search)
+        workspace_id = principal.workspace_id
+        page = ranked_candidate_page(session, workspace_id, q.strip(), filters, cursor, limit)
+    else:
+        page = service.list(q, filters, cursor, limit)
+    ats = ats_statuses(session, principal.workspace_id, [c.id for c in page.items])
     return schemas.CandidatePage(
-        items=[service.to_schema(c) for c in page.items],
+        items=[service.to_schema(c).model_copy(update={"ats": ats.get(c.id)}) for c in page.items],
         next_cursor=page.next_cursor,
         total=page.total,
     )
@@ -90,7 +97,9 @@ def get_candidate(
     candidate_id: int, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> schemas.Candidate:
     service = _service(request, session, principal)
-    return service.to_schema(service.get(candidate_id))
+    candidate = service.to_schema(service.get(candidate_id))
+    candidate.ats = ats_statuses(session, principal.workspace_id, [candidate_id]).get(candidate_id)
+    return candidate
 
 
 @router.patch("/{candidate_id}", response_model=schemas.Candidate)

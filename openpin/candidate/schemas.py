@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openpin.ats.schemas import CandidateAtsStatus
+
 
 class ExperienceIn(BaseModel):
     title: str = Field(default="", max_length=300)
@@ -113,6 +115,8 @@ class Candidate(BaseModel):
     owner_id: int | None
     created_at: datetime
     updated_at: datetime
+    # Sync status in the connected ATS; null when never exported (see openpin.ats).
+    ats: CandidateAtsStatus | None = None
 
 
 class CandidateWriteResult(BaseModel):

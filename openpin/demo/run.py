@@ -14,6 +14,7 @@ from starlette.types import ASGIApp
 
 from openpin.config import Settings
 from openpin.db import make_session_factory, transaction
+from openpin.demo.ats import connect_demo_ats
 from openpin.demo.seed import seed_demo_workspace
 from openpin.sandboxes.ashby.app import create_app as create_ashby_app
 from openpin.sandboxes.ashby.config import AshbySandboxConfig
@@ -90,11 +91,18 @@ def prepare_demo(
     with transaction(make_session_factory(engine)) as session:
         login = seed_demo_workspace(session)
     sandboxes = start_demo_sandboxes(settings)
+    ats = connect_demo_ats(
+        settings, make_session_factory(engine), sandboxes.greenhouse, sandboxes.greenhouse_config
+    )
+    if ats.problem:
+        sandboxes.problems.append(ats.problem)
     table = Table(title="OpenPin demo", show_header=False)
     table.add_row("Log in at", f"{app_url}/login")
     table.add_row("Email / password", f"{login.email} / {login.password}")
     for label, value in _sandbox_rows(sandboxes):
         table.add_row(label, value)
+    if ats.summary:
+        table.add_row("ATS", ats.summary)
     console.print(table)
     for problem in sandboxes.problems:
         console.print(f"[yellow]Warning:[/yellow] {problem}")

@@ -20,8 +20,22 @@ from openpin.web.errors import (
     render_error_page,
     render_http_error_page,
 )
-from openpin.web.routes import auth, candidates, imports, jobs, placeholders
+from openpin.web.routes import ats as ats_pages
+from openpin.web.routes import (
+    auth,
+    candidates,
+    imports,
+    jobs,
+    placeholders,
+    settings_ai,
+    settings_mailboxes,
+    unsubscribe,
+)
+from openpin.web.routes import automation as automation_pages
+from openpin.web.routes import inbox as inbox_pages
+from openpin.web.routes import sequences as sequence_pages
 from openpin.web.routes import settings as settings_pages
+from openpin.web.routes import sourcing as sourcing_pages
 from openpin.web.session import LoginRequired
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -43,9 +57,15 @@ def mount_web(app: FastAPI) -> None:
     # Before the static mount: a mount at /static would otherwise answer /static/vendor/ itself.
     app.include_router(assets.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, candidates, jobs, imports, settings_pages, placeholders):
+    pages = (auth, candidates, jobs, imports, settings_pages, sourcing_pages)
+    outreach = (sequence_pages, settings_mailboxes, settings_ai, inbox_pages)
+    ats = (ats_pages, automation_pages)
+    for module in (*pages, *outreach, *ats, placeholders):
         # Every UI route, present and future, gets the CSRF check: no form can forget it.
         app.include_router(module.router, dependencies=[Depends(csrf_protect)])
+    # Exempt from CSRF on purpose: RFC 8058 one-click unsubscribe is a POST from a mail client with
+    # no session; the signed token in its URL is the authorisation (see routes/unsubscribe.py).
+    app.include_router(unsubscribe.router)
     _install_error_pages(app)
 
 

@@ -21,10 +21,10 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 NAV_ITEMS = (
     ("/candidates", "Candidates", True),
     ("/jobs", "Jobs", True),
-    ("/sequences", "Sequences", False),
-    ("/inbox", "Inbox", False),
+    ("/sequences", "Sequences", True),
+    ("/inbox", "Inbox", True),
     ("/analytics", "Analytics", False),
-    ("/automation", "Automation", False),
+    ("/automation", "Automation", True),
     ("/settings", "Settings", True),
 )
 

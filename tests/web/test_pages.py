@@ -78,7 +78,9 @@ def test_header_shows_user_and_workspace(client: TestClient, alice: ApiUser) -> 
 
 def test_unbuilt_areas_say_so_plainly(client: TestClient, alice: ApiUser) -> None:
     web_login(client, alice)
-    for path in ("/sequences", "/inbox", "/analytics", "/automation", "/settings"):
+    from openpin.web.routes.placeholders import AREAS
+
+    for path in [f"/{slug}" for slug in AREAS]:
         assert "not built yet" in client.get(path).text
 
 

@@ -18,6 +18,7 @@ from openpin.candidate.schemas import CandidateCreate, CandidateUpdate
 from openpin.candidate.service import CandidateService
 from openpin.errors import OpenPinError
 from openpin.models import ActivityEvent, Candidate
+from openpin.sourcing.pool import ranked_candidate_page
 from openpin.web import candidate_form
 from openpin.web.forms import FormInvalid, errors_from, form_data, text
 from openpin.web.session import Viewer, current_viewer, flash, login_required, signed_in
@@ -62,7 +63,12 @@ def candidate_list(request: Request, cursor: str = "", fragment: str = "") -> Re
     params = _list_params(request)
     with signed_in(request) as (session, viewer):
         service = _service(request, session, viewer)
-        page = service.list(params["q"] or None, _filters(params), cursor or None, PAGE_SIZE)
+        if params["q"]:  # a search: ranked by relevance (sourcing's hybrid search)
+            filters, after = _filters(params), cursor or None
+            q, ws = params["q"], viewer.workspace_id
+            page = ranked_candidate_page(session, ws, q, filters, after, PAGE_SIZE)
+        else:
+            page = service.list(None, _filters(params), cursor or None, PAGE_SIZE)
         options = _filter_options(service)
     query = {key: value for key, value in params.items() if value}
     next_url = f"/candidates?{urlencode({**query, 'cursor': page.next_cursor})}"

@@ -23,26 +23,6 @@ class Area:
 
 
 AREAS = {
-    "sequences": Area(
-        "Sequences",
-        "Multi-step email outreach that stops by itself when a candidate replies.",
-        (
-            "Sequences of emails and timed follow-ups, written as templates with profile facts",
-            "Enrolling candidates from a job or a search",
-            "Sending from your mailboxes inside their daily caps and send windows",
-            "Stopping on reply, bounce or unsubscribe",
-        ),
-    ),
-    "inbox": Area(
-        "Inbox",
-        "Every reply from candidates in one place, sorted by what the candidate meant.",
-        (
-            "Replies collected from your mailboxes",
-            "Each reply classified: interested, not interested, later, out of office, referral, "
-            "question or unsubscribe",
-            "A suggested answer you can edit and send",
-        ),
-    ),
     "analytics": Area(
         "Analytics",
         "What works: which jobs, sequences and sources lead to replies and hires.",
@@ -50,16 +30,6 @@ AREAS = {
             "Funnels from contacted to replied, interested, scheduled, exported and hired",
             "Breakdowns by job, sequence, step, source and recruiter",
             "Charts and CSV downloads",
-        ),
-        (("/jobs", "Go to jobs"),),
-    ),
-    "automation": Area(
-        "Automation",
-        "Rules that act for you, such as exporting candidates to your ATS at the right moment.",
-        (
-            "Per-job export rules for Greenhouse and Ashby",
-            "Triggers: added to a sequence, replied, or replied with interest",
-            "A history of every export, with failures you can retry",
         ),
         (("/jobs", "Go to jobs"),),
     ),

@@ -1,0 +1,1 @@
+"""ATS integrations: the connection, export rules, the trigger pipeline and the export flow."""

@@ -1,0 +1,1 @@
+"""Replies to outreach: ingestion (IMAP, inbound webhook), matching, classification, inbox."""

@@ -1,0 +1,1 @@
+"""OpenAI-compatible chat endpoints: drafts personal lines and suggested replies."""

@@ -1,0 +1,1 @@
+"""Outreach: mailboxes, sequences, enrolment, personalisation and sending."""

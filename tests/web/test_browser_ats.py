@@ -1,0 +1,144 @@
+"""ATS in a real browser against the Greenhouse sandbox: connect (a refused secret first, then
+the user to act as), set an export rule, watch a triggered export land with the logo link on the
+profile, export two more by hand from the list, read the health page.
+Screenshots go to tests/artifacts/web-ats-*.png."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session, sessionmaker
+
+from openpin.config import Settings
+from openpin.demo.people import generate_people
+from openpin.demo.seed import person_to_candidate
+from openpin.sandboxes.greenhouse.config import GreenhouseSandboxConfig
+from openpin.sandboxes.testing import RunningGreenhouse, running_greenhouse
+from openpin.worker import Worker
+from tests.ats.conftest import FAST_ATS, FAST_WORKER
+from tests.ats.helpers import emit, make_job
+from tests.fixtures.app import ApiUser
+from tests.web.test_browser import live_url, page
+
+__all__ = ["live_url", "page"]
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+PEOPLE = generate_people(200, seed=42)
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"web-ats-{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def greenhouse() -> Iterator[RunningGreenhouse]:
+    with running_greenhouse(GreenhouseSandboxConfig(not_found_after_create_seconds=0.3)) as gh:
+        yield gh
+
+
+@pytest.fixture
+def worker(session_factory: sessionmaker[Session], settings: Settings) -> Iterator[Worker]:
+    fast = settings.model_copy(update={"ats": FAST_ATS, "worker": FAST_WORKER})
+    running = Worker(session_factory, fast, worker_id="w-browser")
+    running.start_thread()
+    yield running
+    running.stop()
+    running.join(10)
+
+
+def _add(client, user: ApiUser, index: int) -> int:  # type: ignore[no-untyped-def]
+    data = person_to_candidate(PEOPLE[index], source="LinkedIn").model_dump(mode="json")
+    return int(
+        client.post("/api/v1/candidates", json=data, headers=user.headers).json()["candidate"]["id"]
+    )
+
+
+def test_ats_journey(
+    page: Page,
+    alice: ApiUser,
+    client,  # type: ignore[no-untyped-def]
+    session_factory: sessionmaker[Session],
+    greenhouse: RunningGreenhouse,
+    worker: Worker,
+) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(alice.email)
+    page.get_by_label("Password").fill(alice.password)
+    page.get_by_role("button", name="Log in").click()
+    _connect(page, greenhouse)
+    job_id = make_job(client, alice, "Senior Backend Engineer")
+    make_job(client, alice, "Data Analyst")
+    _enable_rule(page, job_id)
+    first = _add(client, alice, 160)
+    emit(session_factory, alice.workspace_id, "candidate.replied", first, job_id)
+    _watch_profile(page, first)
+    others = [_add(client, alice, 161), _add(client, alice, 162)]
+    _export_by_hand(page, others)
+    page.goto("/settings/ats/health")
+    expect(page.get_by_text("Duplicate check index")).to_be_visible()
+    _shot(page, "health")
+
+
+def _connect(page: Page, greenhouse: RunningGreenhouse) -> None:
+    page.goto("/settings/ats")
+    _shot(page, "settings-empty")
+    card = page.locator("#provider-greenhouse")
+    client_id, secret = greenhouse.client_auth
+    card.get_by_label("Client ID").fill(client_id)
+    card.get_by_label("Client secret").fill("not-the-secret")
+    card.locator("summary").click()
+    card.get_by_label("Base URL").fill(greenhouse.base_url)
+    card.get_by_role("button", name="Load users").click()
+    expect(page.locator("#gh-users .error")).to_contain_text("refused the client ID or secret")
+    _shot(page, "settings-refused")
+    card.get_by_label("Client secret").fill(secret)
+    card.get_by_role("button", name="Load users").click()
+    card.get_by_label("Act as Greenhouse user").select_option(index=0)
+    card.get_by_role("button", name="Verify and connect").click()
+    expect(page.locator("#connection")).to_contain_text("Connected")
+    expect(page.locator("#connection")).not_to_contain_text(secret)
+    page.locator("#connection summary").click()
+    _shot(page, "settings-connected")
+
+
+def _enable_rule(page: Page, job_id: int) -> None:
+    page.goto("/automation")
+    row = page.locator(f"#job-{job_id}")
+    row.get_by_label("Greenhouse job").select_option(index=1)
+    row.get_by_label("When").select_option("replied")
+    row.get_by_role("button", name="Enable").click()
+    expect(page.locator(".notice-success")).to_contain_text("from now on")
+    expect(page.locator(f"#job-{job_id}")).to_contain_text("Enabled")
+    _shot(page, "automation")
+
+
+def _watch_profile(page: Page, candidate_id: int) -> None:
+    page.goto(f"/candidates/{candidate_id}")
+    for _ in range(60):  # the worker exports within a few seconds
+        if page.locator("#ats-status .status-exported").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    card = page.locator("#ats-status")
+    expect(card.locator(".status-exported")).to_have_text("Exported")
+    expect(card.locator("a.ats-logo")).to_have_attribute("href", re.compile(r"^http.+\d+"))
+    expect(card).to_contain_text("synced once")
+    expect(card.get_by_role("link", name="Export to ATS")).to_have_count(0)
+    _shot(page, "profile-exported")
+
+
+def _export_by_hand(page: Page, candidate_ids: list[int]) -> None:
+    page.goto("/candidates")
+    for candidate_id in candidate_ids:
+        page.locator(f'input[type=checkbox][value="{candidate_id}"]').check()
+    page.get_by_role("button", name="Export selected to ATS").click()
+    expect(page.get_by_role("heading", name="Export to Greenhouse")).to_be_visible()
+    page.get_by_label("Greenhouse job").select_option(index=2)
+    _shot(page, "export-choose-job")
+    page.get_by_role("button", name="Export 2 candidates").click()
+    expect(page.locator(".notice")).to_contain_text("2 candidates queued for export")
