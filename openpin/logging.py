@@ -13,6 +13,7 @@ SECRET_KEY_PATTERN = re.compile(
     r"(pass(word)?|secret|token|api[_-]?key|authorization|credential|cookie|private)", re.I
 )
 REDACTED = "[redacted]"
+CHATTY_LIBRARIES = ("alembic", "httpx", "httpcore", "fontTools", "mail.log", "imapclient")
 
 
 def redact_secrets(
@@ -29,8 +30,11 @@ def redact_secrets(
 
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     logging.basicConfig(format="%(message)s", level=level.upper())
-    # Alembic narrates every plugin it loads at INFO; only its warnings help an operator.
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
+    # Libraries that narrate routine work at INFO (each HTTP call, each font subset, each SMTP
+    # session, each migration plugin): only their warnings help an operator.
+    quiet_level = max(logging.WARNING, logging.getLevelName(level.upper()))
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(quiet_level)
     renderer: Any = (
         structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer()
     )

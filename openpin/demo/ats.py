@@ -7,6 +7,7 @@ Integration health). Idempotent: a restarted demo keeps its connection and rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +22,14 @@ from openpin.kit.crypto import SecretBox, load_secret_key
 from openpin.models import Candidate, Job, User
 from openpin.sandboxes.common import RunningServer
 from openpin.sandboxes.greenhouse.config import GreenhouseSandboxConfig
+
+
+class _NamedAtsJob(Protocol):
+    name: str
+    external_id: str
+
+
+AtsJobT = TypeVar("AtsJobT", bound=_NamedAtsJob)
 
 
 @dataclass
@@ -71,6 +80,12 @@ def _connect(
     return _rule_and_first_export(session, service, user.workspace_id)
 
 
+def _closest_ats_job(title: str, ats_jobs: list[AtsJobT]) -> AtsJobT:
+    """The ATS job sharing most words with the OpenPin job's title (the first one on a tie)."""
+    words = set(title.lower().split())
+    return max(ats_jobs, key=lambda job: len(words & set(job.name.lower().split())))
+
+
 def _rule_and_first_export(session: Session, service: AtsService, workspace_id: int) -> DemoAts:
     job = session.scalar(
         select(Job).where(Job.workspace_id == workspace_id).order_by(Job.id).limit(1)
@@ -80,10 +95,11 @@ def _rule_and_first_export(session: Session, service: AtsService, workspace_id: 
         return DemoAts("", "The demo has no job or the sandbox no open job to export to.")
     rule = service.rule(job.id)
     if rule is None:
+        target = _closest_ats_job(job.title, ats_jobs)
         rule = service.set_rule(
             job.id,
             schemas.ExportRuleIn(
-                ats_job_id=ats_jobs[0].external_id, trigger="added_to_sequence", enabled=True
+                ats_job_id=target.external_id, trigger="added_to_sequence", enabled=True
             ),
         )
         first = session.scalar(

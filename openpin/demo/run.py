@@ -15,6 +15,7 @@ from starlette.types import ASGIApp
 from openpin.config import Settings
 from openpin.db import make_session_factory, transaction
 from openpin.demo.ats import connect_demo_ats
+from openpin.demo.outreach import prepare_demo_outreach
 from openpin.demo.seed import seed_demo_workspace
 from openpin.sandboxes.ashby.app import create_app as create_ashby_app
 from openpin.sandboxes.ashby.config import AshbySandboxConfig
@@ -96,6 +97,9 @@ def prepare_demo(
     )
     if ats.problem:
         sandboxes.problems.append(ats.problem)
+    outreach = prepare_demo_outreach(settings, make_session_factory(engine))
+    if outreach.problem:
+        sandboxes.problems.append(outreach.problem)
     table = Table(title="OpenPin demo", show_header=False)
     table.add_row("Log in at", f"{app_url}/login")
     table.add_row("Email / password", f"{login.email} / {login.password}")
@@ -103,6 +107,8 @@ def prepare_demo(
         table.add_row(label, value)
     if ats.summary:
         table.add_row("ATS", ats.summary)
+    if outreach.summary:
+        table.add_row("Outreach", outreach.summary)
     console.print(table)
     for problem in sandboxes.problems:
         console.print(f"[yellow]Warning:[/yellow] {problem}")
