@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -30,15 +29,8 @@ from openpin.models.base import (
     TimestampMixin,
     UtcDateTime,
     WorkspaceScopedMixin,
+    enum_type,
 )
-
-
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [m.value for m in e]
-
-
-def _enum(e: type[enum.Enum]) -> Enum:
-    return Enum(e, native_enum=False, length=30, values_callable=_values)
 
 
 class AtsProviderName(enum.StrEnum):
@@ -84,7 +76,7 @@ class AtsConnection(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
         ),
     )
 
-    provider: Mapped[AtsProviderName] = mapped_column(_enum(AtsProviderName))
+    provider: Mapped[AtsProviderName] = mapped_column(enum_type(AtsProviderName, length=30))
     base_url: Mapped[str] = mapped_column(String(500), default="")
     # JSON of the credential fields, encrypted as one Fernet token; never sent to a browser.
     credentials_encrypted: Mapped[str] = mapped_column(Text)
@@ -93,7 +85,7 @@ class AtsConnection(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     # Non-secret settings, e.g. the Greenhouse user the integration acts as.
     options: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
     status: Mapped[ConnectionStatus] = mapped_column(
-        _enum(ConnectionStatus), default=ConnectionStatus.CONNECTED
+        enum_type(ConnectionStatus, length=30), default=ConnectionStatus.CONNECTED
     )
     status_reason: Mapped[str] = mapped_column(Text, default="")
     # The permission report from the last verification (granted / missing, how to fix).
@@ -144,7 +136,7 @@ class AtsExportRule(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     )
     ats_job_id: Mapped[str] = mapped_column(String(100))
     ats_job_name: Mapped[str] = mapped_column(String(300), default="")
-    trigger: Mapped[ExportTrigger] = mapped_column(_enum(ExportTrigger))
+    trigger: Mapped[ExportTrigger] = mapped_column(enum_type(ExportTrigger, length=30))
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     # Only trigger events recorded at or after this instant export (no retroactive export).
     enabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
@@ -213,7 +205,9 @@ class AtsExport(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     requested_by: Mapped[int | None] = mapped_column(
         Id, ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
     )
-    status: Mapped[ExportStatus] = mapped_column(_enum(ExportStatus), default=ExportStatus.PENDING)
+    status: Mapped[ExportStatus] = mapped_column(
+        enum_type(ExportStatus, length=30), default=ExportStatus.PENDING
+    )
     # "created" (OpenPin created the person) or "linked" (found an existing person).
     outcome: Mapped[str] = mapped_column(String(20), default="")
     ats_application_id: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -26,15 +25,8 @@ from openpin.models.base import (
     TimestampMixin,
     UtcDateTime,
     WorkspaceScopedMixin,
+    enum_type,
 )
-
-
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [m.value for m in e]
-
-
-def _enum(e: type[enum.Enum]) -> Enum:
-    return Enum(e, native_enum=False, length=20, values_callable=_values)
 
 
 class SmtpSecurity(enum.StrEnum):
@@ -58,7 +50,7 @@ class Mailbox(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     smtp_host: Mapped[str] = mapped_column(String(255))
     smtp_port: Mapped[int] = mapped_column(Integer, default=587)
     smtp_security: Mapped[SmtpSecurity] = mapped_column(
-        _enum(SmtpSecurity), default=SmtpSecurity.STARTTLS
+        enum_type(SmtpSecurity), default=SmtpSecurity.STARTTLS
     )
     smtp_username: Mapped[str] = mapped_column(String(320), default="")
     smtp_password_encrypted: Mapped[str] = mapped_column(Text, default="")
@@ -109,7 +101,7 @@ class Sequence(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
         Id, ForeignKey("mailbox.id", ondelete="SET NULL"), nullable=True
     )
     status: Mapped[SequenceStatus] = mapped_column(
-        _enum(SequenceStatus), default=SequenceStatus.ACTIVE
+        enum_type(SequenceStatus), default=SequenceStatus.ACTIVE
     )
     owner_user_id: Mapped[int | None] = mapped_column(
         Id, ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
@@ -189,10 +181,10 @@ class Enrollment(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     mailbox_id: Mapped[int] = mapped_column(Id, ForeignKey("mailbox.id", ondelete="CASCADE"))
     to_address: Mapped[str] = mapped_column(String(320))
     status: Mapped[EnrollmentStatus] = mapped_column(
-        _enum(EnrollmentStatus), default=EnrollmentStatus.ACTIVE
+        enum_type(EnrollmentStatus), default=EnrollmentStatus.ACTIVE
     )
     current_step: Mapped[int] = mapped_column(Integer, default=0)  # last step sent; 0 = none yet
-    stop_reason: Mapped[StopReason | None] = mapped_column(_enum(StopReason), nullable=True)
+    stop_reason: Mapped[StopReason | None] = mapped_column(enum_type(StopReason), nullable=True)
     stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     next_send_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     personal_line: Mapped[str] = mapped_column(Text, default="")
@@ -242,7 +234,7 @@ class Message(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     body: Mapped[str] = mapped_column(Text)
     edited: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[MessageStatus] = mapped_column(
-        _enum(MessageStatus), default=MessageStatus.SCHEDULED
+        enum_type(MessageStatus), default=MessageStatus.SCHEDULED
     )
     scheduled_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # RFC 5322 Message-ID with angle brackets, fixed when the message is created.
@@ -268,5 +260,5 @@ class Suppression(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     __table_args__ = (UniqueConstraint("workspace_id", "email"),)
 
     email: Mapped[str] = mapped_column(String(320))
-    reason: Mapped[SuppressionReason] = mapped_column(_enum(SuppressionReason))
+    reason: Mapped[SuppressionReason] = mapped_column(enum_type(SuppressionReason))
     detail: Mapped[str] = mapped_column(Text, default="")

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import (
     DDL,
     Boolean,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -37,6 +36,7 @@ from openpin.models.base import (
     TimestampMixin,
     UtcDateTime,
     WorkspaceScopedMixin,
+    enum_type,
 )
 
 
@@ -98,10 +98,6 @@ class DeclineReason(enum.StrEnum):
     OTHER = "other"
 
 
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [m.value for m in e]
-
-
 class SourcingFeedback(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     """A recruiter's latest decision on one candidate for one job (a new decision replaces it)."""
 
@@ -112,12 +108,8 @@ class SourcingFeedback(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     candidate_id: Mapped[int] = mapped_column(
         Id, ForeignKey("candidate.id", ondelete="CASCADE"), index=True
     )
-    decision: Mapped[FeedbackDecision] = mapped_column(
-        Enum(FeedbackDecision, native_enum=False, length=10, values_callable=_values)
-    )
-    reason: Mapped[DeclineReason | None] = mapped_column(
-        Enum(DeclineReason, native_enum=False, length=20, values_callable=_values), nullable=True
-    )
+    decision: Mapped[FeedbackDecision] = mapped_column(enum_type(FeedbackDecision, length=10))
+    reason: Mapped[DeclineReason | None] = mapped_column(enum_type(DeclineReason), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     actor_user_id: Mapped[int | None] = mapped_column(
         Id, ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
