@@ -26,6 +26,8 @@ EVENT_LABELS = {
     "candidate.declined_for_job": "Declined for a job while sourcing",
     "candidate.hired": "Hired",
     "message.sent": "Email sent",
+    "message.opened": "Opened an email",
+    "message.clicked": "Clicked a link in an email",
     "email.unsubscribed": "Unsubscribed",
     "email.bounced": "Email bounced",
     "ats.export_queued": "Queued for export to the ATS",

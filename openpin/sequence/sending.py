@@ -50,6 +50,7 @@ from openpin.sequence.composing import to_email
 from openpin.sequence.lifecycle import stop_enrollment
 from openpin.sequence.mailboxes import smtp_client_for
 from openpin.sequence.repository import due_message_for_mailbox
+from openpin.sequence.tracking import add_tracking
 from openpin.sequence.unsubscribe import unsubscribe_url
 
 log = get_logger("openpin.sequence")
@@ -259,7 +260,9 @@ class OutboxSender:
             return None
         _count_send(mailbox, now)
         url = unsubscribe_url(self.base_url, self.secrets, message.id)
-        return _Claimed(message.id, to_email(message, mailbox, url, now), mailbox)
+        email = to_email(message, mailbox, url, now)
+        add_tracking(email, message.id, mailbox, self.secrets, self.base_url, url)
+        return _Claimed(message.id, email, mailbox)
 
     def _record_failure(
         self,

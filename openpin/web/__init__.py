@@ -29,6 +29,7 @@ from openpin.web.routes import (
     placeholders,
     settings_ai,
     settings_mailboxes,
+    tracking,
     unsubscribe,
 )
 from openpin.web.routes import automation as automation_pages
@@ -66,6 +67,9 @@ def mount_web(app: FastAPI) -> None:
     # Exempt from CSRF on purpose: RFC 8058 one-click unsubscribe is a POST from a mail client with
     # no session; the signed token in its URL is the authorisation (see routes/unsubscribe.py).
     app.include_router(unsubscribe.router)
+    # Exempt too: the open pixel and click redirect are GETs from recipients' mail clients, with
+    # no session; they change nothing but an activity event, and the signed token authorises it.
+    app.include_router(tracking.router)
     _install_error_pages(app)
 
 
