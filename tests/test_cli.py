@@ -105,3 +105,28 @@ def _wait_for(url: httpx.URL, seconds: float = 30.0) -> dict[str, str]:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_index_rebuild_and_status(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    created = openpin(
+        data_dir,
+        "user",
+        "create",
+        "--email",
+        "ada@example.com",
+        "--workspace",
+        "Acme",
+        "--password",
+        "a-long-password",
+    )
+    assert created.returncode == 0, created.stderr
+    csv_path = tmp_path / "people.csv"
+    csv_path.write_text(CSV)
+    assert openpin(data_dir, "import", str(csv_path), "--email", "ada@example.com").returncode == 0
+    before = openpin(data_dir, "index", "status")
+    assert before.returncode == 0 and "0 embedded" in before.stdout
+    rebuilt = openpin(data_dir, "index", "rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    after = openpin(data_dir, "index", "status")
+    assert "1 embedded (100%)" in after.stdout and "pending: 0 text, 0" in after.stdout
