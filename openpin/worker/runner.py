@@ -235,8 +235,11 @@ class Worker:
         except Exception as exc:
             self._record_failure(claimed, spec, lease, exc)
             return
-        event = "worker.task_succeeded" if done else "worker.lease_lost"
-        log.info(event, **_fields(claimed), duration_ms=_ms_since(started))
+        if done:
+            # Routine (periodic tasks succeed every few seconds): shown at OPENPIN_LOG_LEVEL=DEBUG.
+            log.debug("worker.task_succeeded", **_fields(claimed), duration_ms=_ms_since(started))
+        else:
+            log.warning("worker.lease_lost", **_fields(claimed), duration_ms=_ms_since(started))
 
     def _run_handler(self, claimed: ClaimedTask, spec: TaskSpec | None, lease: Lease) -> bool:
         """Run the handler and mark success in one transaction; False if the lease was lost."""
