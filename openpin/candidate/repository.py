@@ -10,7 +10,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from openpin.kit.repository import WorkspaceRepository
-from openpin.models import Candidate, CandidateEmail, User
+from openpin.models import Candidate, CandidateEmail
 
 FULL_PROFILE = (
     selectinload(Candidate.emails),
@@ -69,10 +69,6 @@ class CandidateRepository(WorkspaceRepository[Candidate]):
             .where(Candidate.linkedin_url.in_(values))
         )
         return {url: candidate_id for url, candidate_id in rows if url}
-
-    def user_in_workspace(self, user_id: int) -> bool:
-        query = select(User.id).where(User.id == user_id, User.workspace_id == self.workspace_id)
-        return self.session.scalar(query) is not None
 
     def search_query(self, q: str | None, filters: CandidateFilters) -> Select[Candidate]:
         query = self.base_query()

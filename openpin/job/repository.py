@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from openpin.kit.repository import WorkspaceRepository
-from openpin.models import Job, User
+from openpin.models import Job
 
 
 class JobRepository(WorkspaceRepository[Job]):
@@ -17,7 +15,3 @@ class JobRepository(WorkspaceRepository[Job]):
         if after_id is not None:
             query = query.where(Job.id < after_id)
         return list(self.session.scalars(query.order_by(Job.id.desc()).limit(limit + 1)))
-
-    def user_in_workspace(self, user_id: int) -> bool:
-        query = select(User.id).where(User.id == user_id, User.workspace_id == self.workspace_id)
-        return self.session.scalar(query) is not None

@@ -36,6 +36,13 @@ class WorkspaceRepository(Generic[ModelT]):
             )
         return record
 
+    def user_in_workspace(self, user_id: int) -> bool:
+        """Whether a user id (an owner, say) belongs to this workspace."""
+        from openpin.models import User
+
+        query = select(User.id).where(User.id == user_id, User.workspace_id == self.workspace_id)
+        return self.session.scalar(query) is not None
+
     def add(self, record: ModelT) -> ModelT:
         self.session.add(record)
         self.session.flush()
