@@ -21,7 +21,7 @@ from openpin.activity.service import record_event
 from openpin.models.base import utcnow
 from openpin.models.inbox import LabelSource, Reply, ReplyKind, ReplyLabel, ReplyLabelChange
 from openpin.sequence.lifecycle import (
-    mark_address_bounced,
+    record_hard_bounce,
     stop_enrollment,
     unsubscribe_address,
 )
@@ -54,19 +54,16 @@ def count_as_reply(session: Session, reply: Reply, actor_user_id: int | None = N
 
 def record_bounce(session: Session, reply: Reply, addresses: list[str]) -> None:
     reason = " ".join(part for part in (reply.bounce_status, reply.bounce_diagnostic) if part)
-    for address in addresses:
-        mark_address_bounced(session, reply.workspace_id, address, reason or "bounced")
-    if reply.enrollment_id is not None:
-        stop_enrollment(session, reply.enrollment_id, "bounced")
-    if reply.candidate_id is not None:
-        record_event(
-            session,
-            reply.workspace_id,
-            "email.bounced",
-            candidate_id=reply.candidate_id,
-            job_id=reply.job_id,
-            data=_event_data(reply, address=reply.bounced_address, status=reply.bounce_status),
-        )
+    record_hard_bounce(
+        session,
+        reply.workspace_id,
+        addresses,
+        reason,
+        enrollment_id=reply.enrollment_id,
+        candidate_id=reply.candidate_id,
+        job_id=reply.job_id,
+        data=_event_data(reply, address=reply.bounced_address, status=reply.bounce_status),
+    )
 
 
 def set_label(

@@ -8,6 +8,7 @@ time and writes no second event.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -182,6 +183,34 @@ def mark_address_bounced(session: Session, workspace_id: int, email: str, reason
     suppress_address(session, workspace_id, address, SuppressionReason.BOUNCED, reason)
     for enrollment_id in _active_enrollment_ids(session, workspace_id, address):
         stop_enrollment(session, enrollment_id, StopReason.BOUNCED)
+
+
+def record_hard_bounce(
+    session: Session,
+    workspace_id: int,
+    addresses: list[str],
+    reason: str,
+    *,
+    enrollment_id: int | None,
+    candidate_id: int | None,
+    job_id: int | None,
+    data: dict[str, Any],
+) -> None:
+    """A hard bounce, however it was learnt (a failure report in the inbox, or a 5xx to RCPT TO
+    while sending): mark each address bad, stop the enrolment, write `email.bounced`."""
+    for address in addresses:
+        mark_address_bounced(session, workspace_id, address, reason or "bounced")
+    if enrollment_id is not None:
+        stop_enrollment(session, enrollment_id, StopReason.BOUNCED)
+    if candidate_id is not None:
+        record_event(
+            session,
+            workspace_id,
+            "email.bounced",
+            candidate_id=candidate_id,
+            job_id=job_id,
+            data=data,
+        )
 
 
 def unsubscribe_address(session: Session, workspace_id: int, email: str, source: str) -> None:

@@ -16,6 +16,9 @@ from openpin.models.sequence import (
     StopReason,
 )
 
+# A/B test: a step's own text is version "A"; up to this many more versions per step.
+MAX_VARIANTS = 4
+
 _CLOCK = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
 
 
@@ -137,7 +140,7 @@ class StepIn(BaseModel):
     subject: str = ""
     body: str = Field(min_length=1)
     reply_in_thread: bool = True
-    variants: list[VariantIn] = Field(default_factory=list, max_length=4)
+    variants: list[VariantIn] = Field(default_factory=list, max_length=MAX_VARIANTS)
 
 
 class SequenceCreate(BaseModel):

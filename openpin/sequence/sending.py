@@ -5,7 +5,9 @@ Never twice. Each send is three steps:
    compare-and-set on its status) and the mailbox's pacing counters move on;
 2. the SMTP conversation, outside any transaction;
 3. the outcome, in a second transaction: `sent` (+ `message.sent`, + the next step scheduled),
-   back to `scheduled` later for a temporary failure, or `failed` with the server's words.
+   back to `scheduled` later for a temporary failure, or `failed` with the server's words. A
+   refusal of the recipient's address itself ("550 5.1.1 user unknown") is also a hard bounce:
+   the address is suppressed exactly as a bounce report in the inbox would do.
 A worker that dies between 1 and 3 leaves the message in `sending`. The next pass that finds it
 there longer than `stuck_after` does not send it again: with IMAP configured it looks for the
 Message-ID in the mailbox's Sent folder and records it as sent if found; otherwise (or if not
@@ -33,7 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from openpin.activity.service import record_event
 from openpin.db import transaction
 from openpin.integrations.errors import AuthError, IntegrationError, RejectedError
-from openpin.integrations.smtp.client import SmtpOutcomeUnknown
+from openpin.integrations.smtp.client import SmtpOutcomeUnknown, SmtpRecipientRejected
 from openpin.kit.crypto import SecretBox
 from openpin.logging import get_logger
 from openpin.models.base import utcnow
@@ -47,7 +49,7 @@ from openpin.models.sequence import (
 )
 from openpin.sequence.calendar import SendCalendar
 from openpin.sequence.composing import to_email
-from openpin.sequence.lifecycle import stop_enrollment
+from openpin.sequence.lifecycle import record_hard_bounce, stop_enrollment
 from openpin.sequence.mailboxes import smtp_client_for
 from openpin.sequence.repository import due_message_for_mailbox
 from openpin.sequence.tracking import add_tracking
@@ -282,7 +284,10 @@ class OutboxSender:
             report.unknown += 1
             return
         _refund_send(mailbox, now)  # refused or never handed over: it does not count
-        if isinstance(exc, RejectedError):
+        if isinstance(exc, SmtpRecipientRejected):
+            self._bounce(session, message, exc)
+            report.failed += 1
+        elif isinstance(exc, RejectedError):
             self._fail(session, message, exc.message)
             report.failed += 1
         elif message.attempts >= MAX_SEND_ATTEMPTS:
@@ -303,6 +308,32 @@ class OutboxSender:
         message.error = reason
         session.flush()
         stop_enrollment(session, message.enrollment_id, StopReason.SEND_FAILED)
+
+    def _bounce(self, session: Session, message: Message, exc: SmtpRecipientRejected) -> None:
+        """The server said the address does not exist: the same outcome as a hard-bounce report."""
+        message.status = MessageStatus.FAILED
+        message.error = (
+            f"{exc.message.rstrip('.')}. The address is marked as bounced and will not be "
+            "emailed again."
+        )
+        session.flush()
+        enrollment = session.get(Enrollment, message.enrollment_id)
+        assert enrollment is not None
+        record_hard_bounce(
+            session,
+            message.workspace_id,
+            [exc.recipient],
+            exc.reply,
+            enrollment_id=enrollment.id,
+            candidate_id=message.candidate_id,
+            job_id=enrollment.job_id,
+            data={
+                "message_id": message.id,
+                "enrollment_id": enrollment.id,
+                "address": exc.recipient,
+                "smtp_reply": exc.reply,
+            },
+        )
 
     # -- crash recovery --------------------------------------------------------------------
 

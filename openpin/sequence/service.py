@@ -7,6 +7,7 @@ triggers and sourcing import what they need from here.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,28 +65,41 @@ __all__ = [
 
 def check_steps(steps: list[schemas.StepIn]) -> None:
     """Every template valid and every variable known: errors name the step and the field."""
+    for problem in step_problems(steps):
+        raise problem
+
+
+def step_problems(steps: list[schemas.StepIn]) -> Iterator[ValidationFailed]:
+    """Every problem of every step and variant, in order (the builder shows them all at once)."""
     for position, step in enumerate(steps, start=1):
         label = f"steps[{position}]"
         needs_subject = position == 1 or not step.reply_in_thread
         if needs_subject and not step.subject.strip():
             reason = "the first step" if position == 1 else "a step that starts a new thread"
-            raise ValidationFailed(
+            yield ValidationFailed(
                 f"{label}.subject: {reason} needs a subject.", field=f"{label}.subject"
             )
-        check_template(step.subject, f"{label}.subject")
-        check_template(step.body, f"{label}.body")
+        yield from _template_problems(step.subject, f"{label}.subject")
+        yield from _template_problems(step.body, f"{label}.body")
         labels = {"A"}
         for variant in step.variants:
             name = f"{label}.variants[{variant.label}]"
             if variant.label.upper() in labels:
-                raise ValidationFailed(f"{name}: the label is used twice in this step.", field=name)
+                yield ValidationFailed(f"{name}: the label is used twice in this step.", field=name)
             labels.add(variant.label.upper())
             if needs_subject and not variant.subject.strip():
-                raise ValidationFailed(
+                yield ValidationFailed(
                     f"{name}.subject: a subject is needed.", field=f"{name}.subject"
                 )
-            check_template(variant.subject, f"{name}.subject")
-            check_template(variant.body, f"{name}.body")
+            yield from _template_problems(variant.subject, f"{name}.subject")
+            yield from _template_problems(variant.body, f"{name}.body")
+
+
+def _template_problems(source: str, field: str) -> Iterator[ValidationFailed]:
+    try:
+        check_template(source, field)
+    except ValidationFailed as problem:
+        yield problem
 
 
 @dataclass
@@ -248,8 +262,8 @@ class SequenceService:
         job_id: int,
         mailbox_id: int | None,
         candidate_id: int,
-    ) -> builtins.list[tuple[str, str, str]]:
-        """(label, subject, body) of every step and variant as this candidate would get them."""
+    ) -> builtins.list[PreviewEmail]:
+        """Every step and variant as this candidate would get them."""
         from openpin.sequence.personalise import compose_line, profile_facts
 
         check_steps(steps)
@@ -278,9 +292,20 @@ def _sample_mailbox() -> Mailbox:
     return Mailbox(id=0, from_name="You", from_address="you@example.com", signature="")
 
 
+@dataclass(frozen=True)
+class PreviewEmail:
+    """One step in one version (A is the step's own text) as a candidate would receive it."""
+
+    step: int
+    variant: str
+    versions: int  # how many versions the step has: 1 without an A/B test
+    subject: str
+    body: str
+
+
 def _render_preview(
     steps: builtins.list[schemas.StepIn], enrollment: Enrollment, audience: Audience
-) -> builtins.list[tuple[str, str, str]]:
+) -> builtins.list[PreviewEmail]:
     rendered = []
     thread: Thread | None = None
     for position, data in enumerate(steps, start=1):
@@ -304,11 +329,7 @@ def _render_preview(
         for label, variant in options:
             message = build_message(enrollment, step, variant, audience, thread, utcnow())
             rendered.append(
-                (
-                    f"Step {position}" + (f" · variant {label}" if data.variants else ""),
-                    message.subject,
-                    message.body,
-                )
+                PreviewEmail(position, label, len(options), message.subject, message.body)
             )
             if position == 1 and label == "A":
                 thread = Thread(message.subject, ["<preview@openpin>"])

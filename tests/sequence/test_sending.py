@@ -168,12 +168,13 @@ def test_permanent_failure_marks_failed_and_stops(
     outreach: Outreach, smtp_server: SmtpServer
 ) -> None:
     outreach.enroll(outreach.candidate())
-    smtp_server.refuse_next("550 5.1.1 <ada@example.org>: Recipient address rejected")
+    # A 5xx to RCPT TO about the relay, not the address (see test_send_time_bounces for that).
+    smtp_server.refuse_next("554 5.7.1 <ada@example.org>: Relay access denied")
     report = outreach.sender().run_pass(MONDAY_10)
     assert report.failed == 1
     [message] = messages(outreach.factory)
     assert message.status == MessageStatus.FAILED
-    assert "550 5.1.1 <ada@example.org>: Recipient address rejected" in message.error
+    assert "554 5.7.1 <ada@example.org>: Relay access denied" in message.error
     with transaction(outreach.factory) as session:
         enrollment = session.scalars(select(Enrollment)).one()
         assert enrollment.stop_reason == StopReason.SEND_FAILED

@@ -223,3 +223,138 @@ def test_ai_settings_key_is_masked(client: TestClient, alice: ApiUser) -> None:
     assert "sk-abcdefgh12345678" not in page.text and "••••••••5678" in page.text
     api = client.get("/api/v1/settings/ai", headers=alice.headers).json()
     assert api["api_key"] == "••••••••5678" and api["model"] == "tiny"
+
+
+def _variant(step: int, index: int, label: str, subject: str, body: str) -> dict[str, str]:
+    field = f"step-{step}-variant-{index}-"
+    return {field + "label": label, field + "subject": subject, field + "body": body}
+
+
+def test_builder_adds_edits_and_removes_variants_with_errors_beside_each(
+    client: TestClient,
+    alice: ApiUser,
+    session_factory: sessionmaker[Session],
+    smtp_server: SmtpServer,
+) -> None:
+    from openpin.kit.crypto import SecretBox
+
+    outreach = make_outreach(
+        session_factory, SecretBox("test-secret-key-for-openpin-tests"), smtp_server, user=alice
+    )
+    csrf = web_login(client, alice)
+    form = _builder_form(csrf, outreach.job_id, outreach.mailbox_id, "Hi {{ first_name }}")
+    added = client.post("/sequences/new", data={**form, "add_variant": "1"})
+    assert added.status_code == 200
+    assert 'name="step-1-variant-1-label" value="B"' in added.text
+    assert 'id="f-step-1-variant-1-subject" name="step-1-variant-1-subject" value="" autofocus' in (
+        added.text
+    )
+    # Every problem at once, each next to its variant.
+    bad = {
+        **form,
+        **_variant(1, 1, "B", "Hello {{ first_name }}", "B body, {{ first_name }}"),
+        **_variant(1, 2, "C", "Hey {{ first_name }}", "C body, {{ oops }}"),
+        **_variant(2, 1, "B", "", ""),
+    }
+    refused = client.post("/sequences/new", data=bad)
+    assert refused.status_code == 422
+    assert 'id="err-step-1-variant-C-body">Step 1, variant C, body: unknown variable oops.' in (
+        refused.text
+    )
+    assert (
+        'id="err-step-2-variant-B-body">Step 2, variant B: write its body, or remove the variant.'
+        in refused.text
+    )
+    assert "C body, {{ oops }}" in refused.text  # nothing typed is lost
+    # Removing B keeps C's letter, so results per letter stay comparable.
+    removed = client.post("/sequences/new", data={**bad, "remove_variant": "1-B"})
+    assert 'name="step-1-variant-1-label" value="C"' in removed.text
+    assert "B body" not in removed.text
+    good = {
+        **form,
+        **_variant(1, 1, "B", "Hello {{ first_name }}", "B body, {{ first_name }}"),
+        **_variant(1, 2, "C", "Hey {{ first_name }}", "C body, {{ job_title }}"),
+    }
+    saved = client.post("/sequences/new", data=good, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    sequence_id = int(saved.headers["location"].rsplit("/", 1)[1])
+    api = client.get(f"/api/v1/sequences/{sequence_id}", headers=alice.headers).json()
+    assert [(v["label"], v["subject"]) for v in api["steps"][0]["variants"]] == [
+        ("B", "Hello {{ first_name }}"),
+        ("C", "Hey {{ first_name }}"),
+    ]
+    assert api["steps"][1]["variants"] == []
+    ada = outreach.candidate()
+    preview = client.post("/sequences/preview", data={**good, "preview_candidate_id": str(ada)})
+    assert "Step 1 · 3 versions, each candidate gets one" in preview.text
+    assert "Hello Ada" in preview.text and "Hey Ada" in preview.text
+    assert "C body, Staff Data Engineer" in preview.text
+    # Up to four more versions per step, as the API allows; then the button goes.
+    full = {**good, **_variant(1, 3, "D", "D", "D"), **_variant(1, 4, "E", "E", "E")}
+    at_most = client.post("/sequences/new", data={**full, "add_variant": "1"}).text
+    assert 'name="step-1-variant-5-label"' not in at_most
+    assert at_most.count("+ Add another variant") == 0
+    assert "5 versions is the most a step can have." in at_most
+
+
+def test_live_preview_clears_the_errors_that_were_fixed(
+    client: TestClient,
+    alice: ApiUser,
+    session_factory: sessionmaker[Session],
+    smtp_server: SmtpServer,
+) -> None:
+    from openpin.kit.crypto import SecretBox
+
+    outreach = make_outreach(
+        session_factory, SecretBox("test-secret-key-for-openpin-tests"), smtp_server, user=alice
+    )
+    csrf = web_login(client, alice)
+    form = {
+        **_builder_form(csrf, outreach.job_id, outreach.mailbox_id, "Hi {{ first_name }}"),
+        **_variant(1, 1, "B", "Hello", "B body, {{ frist_name }}"),
+        "shown_errors": "step-1-variant-B-body step-2-body name",
+    }
+    still = client.post("/sequences/preview", data=form).text
+    assert 'id="err-step-1-variant-B-body" hx-swap-oob="true">Step 1, variant B, body' in still
+    assert 'id="err-step-2-body" hx-swap-oob="delete"' in still  # fixed
+    assert 'name="shown_errors" value="step-1-variant-B-body name"' in still
+    fixed = client.post(
+        "/sequences/preview",
+        data={**form, "step-1-variant-1-body": "B body", "shown_errors": "step-1-variant-B-body"},
+    ).text
+    assert 'id="err-step-1-variant-B-body" hx-swap-oob="delete"' in fixed
+    assert 'id="builder-errors" hx-swap-oob="delete"' in fixed
+
+
+def test_outbox_and_message_say_which_variant_went(
+    client: TestClient,
+    alice: ApiUser,
+    session_factory: sessionmaker[Session],
+    smtp_server: SmtpServer,
+) -> None:
+    from openpin.kit.crypto import SecretBox
+    from openpin.sequence import schemas
+
+    steps = [
+        schemas.StepIn(
+            subject="A subject {{ first_name }}",
+            body="A body",
+            variants=[schemas.VariantIn(label="B", subject="B subject {{ first_name }}", body="B")],
+        )
+    ]
+    outreach = make_outreach(
+        session_factory,
+        SecretBox("test-secret-key-for-openpin-tests"),
+        smtp_server,
+        user=alice,
+        steps=steps,
+    )
+    outreach.enroll(outreach.candidate(), outreach.candidate(full_name="Grace", emails=["g@x.org"]))
+    web_login(client, alice)
+    outbox = client.get("/sequences/outbox").text
+    with transaction(session_factory) as session:
+        sent = {m.id: m.variant_label for m in session.scalars(select(Message))}
+    assert sorted(sent.values()) == ["A", "B"]  # the split is by enrolment
+    assert "1 · variant A" in outbox and "1 · variant B" in outbox
+    for message_id, label in sent.items():
+        assert f"step 1, variant {label}" in client.get(f"/sequences/outbox/{message_id}").text

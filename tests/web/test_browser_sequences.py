@@ -1,6 +1,7 @@
 """Outreach in a real browser: add a mailbox and test it, build a sequence (an unknown variable is
-refused, the preview follows the typing), enrol from the candidate list, read the outbox and the
-thread on the profile. Screenshots go to tests/artifacts/web-outreach-*.png."""
+refused, an A/B variant is added and shown in the preview, the preview follows the typing), enrol
+from the candidate list, read the outbox and the thread on the profile. Screenshots go to
+tests/artifacts/web-outreach-*.png."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 def _shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # a scrolled page puts the sticky header mid-shot
     page.screenshot(path=str(ARTIFACTS / f"web-outreach-{name}.png"), full_page=True)
 
 
@@ -109,13 +111,55 @@ def _build_sequence(page: Page) -> None:
     page.locator('textarea[name="step-1-body"]').fill(
         "Hi {{ first_name }},\n\n{{ personal_line }}\n\nOpen to a chat?\n{{ recruiter_name }}"
     )
+    _add_variant_b(page)
     page.locator('select[name="preview_candidate_id"]').select_option(label="Ada Lovelace")
     expect(page.locator("#preview")).to_contain_text(
         "Your work as Senior Data Engineer at Engines Ltd"
     )
+    _expect_both_versions(page)
     _shot(page, "builder-preview")
     page.get_by_role("button", name="Create sequence").click()
     expect(page.get_by_text("Sequence “Data engineers, first touch” saved.")).to_be_visible()
+    # Saved: the variant is there when the sequence is opened again.
+    expect(page.get_by_role("group", name="Variant B")).to_be_visible()
+    page.locator('select[name="preview_candidate_id"]').select_option(label="Ada Lovelace")
+    _expect_both_versions(page)
+    _shot(page, "builder-saved-variants")
+
+
+def _add_variant_b(page: Page) -> None:
+    """Step 1 gets a second version; a typo in it is refused next to it, in plain words."""
+    page.locator("#step-1").get_by_role("button", name="+ Add an A/B variant").click()
+    variant = page.get_by_role("group", name="Variant B")
+    expect(variant.get_by_label("Subject (B)")).to_be_focused()
+    variant.get_by_label("Subject (B)").fill("Quick question, {{ first_name }}")
+    variant.get_by_label("Body (B)").fill(
+        "Hi {{ first_name }}, would a {{ job_title }} role at {{ hiring_company }} interest "
+        "you?\n\n{{ recruter_name }}"
+    )
+    page.get_by_role("button", name="Create sequence").click()
+    expect(
+        variant.get_by_text("Step 1, variant B, body: unknown variable recruter_name")
+    ).to_be_visible()
+    expect(page.locator("#step-2")).not_to_contain_text("unknown variable")
+    _shot(page, "builder-variant-error")
+    variant.get_by_label("Body (B)").fill(
+        "Hi {{ first_name }}, would a {{ job_title }} role at {{ hiring_company }} interest "
+        "you?\n\n{{ recruiter_name }}"
+    )
+    # Fixed: the live preview takes the error away without saving.
+    expect(page.get_by_text("unknown variable recruter_name")).to_have_count(0)
+    expect(page.locator("#builder-errors")).to_have_count(0)
+
+
+def _expect_both_versions(page: Page) -> None:
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("Step 1 · 2 versions, each candidate gets one")
+    expect(preview).to_contain_text("Variant A")
+    expect(preview).to_contain_text("Staff Data Engineer at Acme")
+    expect(preview).to_contain_text("Variant B")
+    expect(preview).to_contain_text("Quick question, Ada")
+    expect(preview).to_contain_text("would a Staff Data Engineer role at Acme interest you?")
 
 
 def _enrol_from_list(page: Page) -> None:
@@ -133,7 +177,9 @@ def _enrol_from_list(page: Page) -> None:
 
 def _outbox_and_profile(page: Page) -> None:
     page.goto("/sequences/outbox?tab=sent")
-    expect(page.get_by_text("Staff Data Engineer at Acme").first).to_be_visible()
+    # The A/B split is by enrolment: Ada's (the first) gets variant B, and the outbox says so.
+    expect(page.get_by_text("Quick question, Ada").first).to_be_visible()
+    expect(page.get_by_role("cell", name="1 · variant B")).to_be_visible()
     _shot(page, "outbox")
     page.goto("/sequences")
     _shot(page, "sequences")

@@ -5,6 +5,9 @@ Classification (ARCHITECTURE Convention 6):
   message was handed over. Nothing was delivered; retrying later is safe.
 - `SmtpPermanentError` (a `RejectedError`): a 5xx reply to MAIL, RCPT or the end of DATA. Nothing
   was delivered and retrying will not help; the server's own words are kept for the recruiter.
+  `SmtpRecipientRejected` is the one case that says the address itself is bad (a 5xx to RCPT TO
+  such as "550 5.1.1 user unknown"): the caller treats it as a hard bounce. A 5xx for the sender,
+  the relay, our reputation or the content says nothing about the address and is not one.
 - `SmtpAuthError` (an `AuthError`): the server refused the login or TLS; a person must fix it.
 - `SmtpOutcomeUnknown`: the connection broke after the whole message was sent but before the
   server answered. The server may have accepted it, so it must NOT be retried blindly.
@@ -15,6 +18,7 @@ case can be told apart from the others.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -45,6 +49,15 @@ class SmtpPermanentError(RejectedError):
     pass
 
 
+class SmtpRecipientRejected(SmtpPermanentError):
+    """The server refused the recipient's address for good: there is no such mailbox."""
+
+    def __init__(self, message: str, *, recipient: str, reply: str, status_code: int) -> None:
+        super().__init__(message, status_code=status_code, provider=PROVIDER)
+        self.recipient = recipient
+        self.reply = reply  # the server's own words, e.g. "550 5.1.1 user unknown"
+
+
 class SmtpAuthError(AuthError):
     pass
 
@@ -52,6 +65,30 @@ class SmtpAuthError(AuthError):
 class SmtpOutcomeUnknown(TransientError):
     def __init__(self, message: str) -> None:
         super().__init__(message, ambiguous=True, provider=PROVIDER)
+
+
+# RFC 3463 enhanced status codes that say the recipient's address is bad: 5.1.1 no such mailbox,
+# 5.1.2 no such domain, 5.1.3 malformed, 5.1.6 moved away, 5.1.10 null MX, 5.2.1 disabled.
+# Others (5.7.x policy such as "relay access denied" or a blocklisted IP, 5.2.2 mailbox full,
+# 5.1.7/5.1.8 sender) do not make the address bad.
+BAD_RECIPIENT_STATUSES = frozenset({"5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10", "5.2.1"})
+ENHANCED_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
+# Servers that send no enhanced code: their usual words for "no such recipient".
+NO_SUCH_RECIPIENT = re.compile(
+    r"user unknown|unknown user|unknown recipient|no such (user|recipient|mailbox)"
+    r"|recipient not found|mailbox not found|invalid recipient|does not exist",
+    re.I,
+)
+
+
+def says_recipient_is_bad(code: int, words: str) -> bool:
+    """True when a reply to RCPT TO means the address cannot receive mail, ever."""
+    if not 500 <= code < 600:
+        return False
+    status = ENHANCED_STATUS.search(words)
+    if status:
+        return status.group(1) in BAD_RECIPIENT_STATUSES
+    return bool(NO_SUCH_RECIPIENT.search(words)) and "sender" not in words.lower()
 
 
 def _reply_text(code: int, reply: bytes | str) -> str:
@@ -162,7 +199,7 @@ class SmtpClient:
             for recipient in recipients:
                 code, reply = smtp.rcpt(recipient)
                 if code not in (250, 251):
-                    raise classify_reply(code, reply, f"RCPT TO {recipient}")
+                    raise _rcpt_refusal(code, reply, recipient)
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             raise SmtpTemporaryError(
                 f"The connection to the mail server failed: {_describe(exc)}", provider=PROVIDER
@@ -182,6 +219,18 @@ class SmtpClient:
         if code != 250:
             raise classify_reply(code, reply, "end of DATA")
         return _reply_text(code, reply)
+
+
+def _rcpt_refusal(code: int, reply: bytes, recipient: str) -> Exception:
+    words = _reply_text(code, reply)
+    if says_recipient_is_bad(code, words):
+        return SmtpRecipientRejected(
+            f"The mail server refused the recipient (RCPT TO {recipient}): {words}",
+            recipient=recipient,
+            reply=words,
+            status_code=code,
+        )
+    return classify_reply(code, reply, f"RCPT TO {recipient}")
 
 
 def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:

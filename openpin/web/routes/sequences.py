@@ -27,7 +27,12 @@ from openpin.sequence.lifecycle import stop_enrollment
 from openpin.sequence.mailboxes import all_mailboxes
 from openpin.sequence.rendering import VARIABLES
 from openpin.sequence.repository import SequenceRepository
-from openpin.sequence.service import MessageService, SequenceService
+from openpin.sequence.service import (
+    MessageService,
+    PreviewEmail,
+    SequenceService,
+    step_problems,
+)
 from openpin.web.forms import form_data, text
 from openpin.web.session import Viewer, flash, login_required, signed_in
 from openpin.web.templating import render
@@ -36,6 +41,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(login_required
 
 ACTIVE = "/sequences"
 MAX_STEPS = 10
+# Buttons that change the form (not save it): the builder comes back with the change made.
+_EDIT_BUTTONS = ("add_step", "remove_step", "add_variant", "remove_variant")
 _STEP_FIELD = re.compile(r"^steps\[(\d+)\]\.(?:variants\[(\w+)\]\.)?(subject|body)")
 OUTBOX_TABS = (
     ("scheduled", "Scheduled", [MessageStatus.SCHEDULED, MessageStatus.DRAFTING]),
@@ -90,8 +97,7 @@ def _blank_step(position: int) -> dict[str, Any]:
         "subject": "",
         "body": "",
         "reply_in_thread": True,
-        "b_subject": "",
-        "b_body": "",
+        "variants": [],
     }
 
 
@@ -118,15 +124,17 @@ def _starter_values(job_id: int | None) -> dict[str, Any]:
 def _values_from_view(view: Any) -> dict[str, Any]:
     steps = []
     for step in view.steps:
-        variant = (view.variants.get(step.id) or [None])[0]
+        variants = [
+            {"label": v.label, "subject": v.subject_template, "body": v.body_template}
+            for v in view.variants.get(step.id, [])
+        ]
         steps.append(
             {
                 "delay_days": step.delay_days,
                 "subject": step.subject_template,
                 "body": step.body_template,
                 "reply_in_thread": step.reply_in_thread,
-                "b_subject": variant.subject_template if variant else "",
-                "b_body": variant.body_template if variant else "",
+                "variants": variants,
             }
         )
     seq = view.sequence
@@ -137,6 +145,48 @@ def _values_from_view(view: Any) -> dict[str, Any]:
         "status": seq.status.value,
         "steps": steps,
     }
+
+
+def _variants_from_form(form: FormData, prefix: str) -> list[dict[str, str]]:
+    """A step's extra versions, posted as `step-N-variant-I-{label,subject,body}`, I = 1, 2, …"""
+    variants = []
+    for index in range(1, schemas.MAX_VARIANTS + 1):
+        field = f"{prefix}variant-{index}-"
+        label = text(form, field + "label").upper()
+        if label:
+            variants.append(
+                {
+                    "label": label,
+                    "subject": text(form, field + "subject"),
+                    "body": str(form.get(field + "body") or "").strip(),
+                }
+            )
+    return variants
+
+
+def _next_label(variants: list[dict[str, str]]) -> str:
+    """The letter after the highest in use. Letters are never shifted down when one is removed:
+    messages already sent as "C" keep meaning the text written as C."""
+    used = {"A"} | {v["label"] for v in variants}
+    highest = max(label for label in used if len(label) == 1 and label.isalpha())
+    letters = [chr(c) for c in range(ord(highest) + 1, ord("Z") + 1)]
+    letters += [chr(c) for c in range(ord("B"), ord("Z") + 1)]
+    return next(letter for letter in letters if letter not in used)
+
+
+def _edit_variants(form: FormData, steps: list[dict[str, Any]]) -> str:
+    """Apply an "add variant" or "remove variant" button; returns the field to focus, if any."""
+    added = text(form, "add_variant")
+    if added.isdigit() and 1 <= int(added) <= len(steps):
+        variants = steps[int(added) - 1]["variants"]
+        if len(variants) < schemas.MAX_VARIANTS:
+            variants.append({"label": _next_label(variants), "subject": "", "body": ""})
+            return f"f-step-{added}-variant-{len(variants)}-subject"
+    position, _, label = text(form, "remove_variant").partition("-")
+    if position.isdigit() and 1 <= int(position) <= len(steps):
+        step = steps[int(position) - 1]
+        step["variants"] = [v for v in step["variants"] if v["label"] != label]
+    return ""
 
 
 def _values_from_form(form: FormData) -> dict[str, Any]:
@@ -150,10 +200,10 @@ def _values_from_form(form: FormData) -> dict[str, Any]:
                 "subject": text(form, prefix + "subject"),
                 "body": str(form.get(prefix + "body") or "").strip(),
                 "reply_in_thread": bool(form.get(prefix + "thread")) or position == 1,
-                "b_subject": text(form, prefix + "b-subject"),
-                "b_body": str(form.get(prefix + "b-body") or "").strip(),
+                "variants": _variants_from_form(form, prefix),
             }
         )
+    focus = _edit_variants(form, steps)
     removed = text(form, "remove_step")
     if removed.isdigit() and len(steps) > 1:
         steps.pop(int(removed) - 1)
@@ -166,17 +216,19 @@ def _values_from_form(form: FormData) -> dict[str, Any]:
         "status": text(form, "status") or "active",
         "steps": steps,
         "preview_candidate_id": text(form, "preview_candidate_id"),
+        "focus": focus,
     }
 
 
 def _steps_in(values: dict[str, Any]) -> list[schemas.StepIn]:
+    """The API's shape of the builder's steps; a variant still without a body is left out."""
     steps = []
     for step in values["steps"]:
-        variants = []
-        if step["b_body"]:
-            variants.append(
-                schemas.VariantIn(label="B", subject=step["b_subject"], body=step["b_body"])
-            )
+        variants = [
+            schemas.VariantIn(label=v["label"], subject=v["subject"], body=v["body"])
+            for v in step["variants"]
+            if v["body"]
+        ]
         delay = str(step["delay_days"]).strip()
         steps.append(
             schemas.StepIn(
@@ -190,31 +242,57 @@ def _steps_in(values: dict[str, Any]) -> list[schemas.StepIn]:
     return steps
 
 
+def _builder_problems(values: dict[str, Any], steps: list[schemas.StepIn]) -> dict[str, str]:
+    """Everything to fix before saving, each keyed to its field, so all show at once."""
+    errors: dict[str, str] = {}
+    for position, step in enumerate(values["steps"], start=1):
+        for variant in step["variants"]:
+            if not variant["body"]:
+                key = f"step-{position}-variant-{variant['label']}-body"
+                errors[key] = (
+                    f"Step {position}, variant {variant['label']}: write its body, "
+                    "or remove the variant."
+                )
+    for problem in step_problems(steps):
+        errors.update(_form_errors(problem))
+    return errors
+
+
 def _readable(message: str) -> str:
     """'steps[2].variants[B].body: …' as a recruiter reads it: 'Step 2, variant B, body: …'."""
     message = re.sub(r"steps\[(\d+)\]\.", r"Step \1, ", message)
     return re.sub(r"variants\[(\w+)\]\.", r"variant \1, ", message)
 
 
+def _pydantic_errors(exc: ValidationError) -> dict[str, str]:
+    """Pydantic's errors keyed like the form's fields, in words: 'Step 2, body: cannot be empty'."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        words = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "string_too_short":
+            words = "cannot be empty."
+        if loc[:1] == ["steps"] and len(loc) > 2:
+            field = "delay" if loc[-1] == "delay_days" else loc[-1]
+            key = f"step-{int(loc[1]) + 1}-{field}"
+            words = f"Step {int(loc[1]) + 1}, {field}: {words}"
+        else:
+            key = loc[0] if loc else "_form"
+            words = words[:1].upper() + words[1:]
+        errors.setdefault(key, words)
+    return errors
+
+
 def _form_errors(exc: Exception) -> dict[str, str]:
-    """Errors keyed like the form's fields (`step-2-body`, `step-1-b-subject`, `name`)."""
+    """Errors keyed like the form's fields (`step-2-body`, `step-1-variant-B-subject`, `name`)."""
     if isinstance(exc, ValidationError):
-        errors: dict[str, str] = {}
-        for error in exc.errors():
-            loc = [str(part) for part in error["loc"]]
-            key = (
-                f"step-{int(loc[1]) + 1}-{'delay' if loc[-1] == 'delay_days' else loc[-1]}"
-                if loc[:1] == ["steps"] and len(loc) > 2
-                else (loc[0] if loc else "_form")
-            )
-            errors.setdefault(key, str(error["msg"]).removeprefix("Value error, "))
-        return errors
+        return _pydantic_errors(exc)
     assert isinstance(exc, OpenPinError)
     message = _readable(f"{exc.message} {exc.hint}".strip())
     field = str(exc.details.get("field") or "")
     match = _STEP_FIELD.match(field)
     if match:
-        variant = "b-" if match[2] else ""
+        variant = f"variant-{match[2]}-" if match[2] else ""
         return {f"step-{match[1]}-{variant}{match[3]}": message}
     return {field or "_form": message}
 
@@ -234,6 +312,7 @@ def _builder_context(session: Session, viewer: Viewer, values: dict[str, Any]) -
         "candidates": list(recent),
         "variables": VARIABLES,
         "statuses": list(SequenceStatus),
+        "max_variants": schemas.MAX_VARIANTS,
         "active": ACTIVE,
     }
 
@@ -244,7 +323,7 @@ def _builder(
     sequence_id: int | None,
     errors: dict[str, str] | None = None,
     status: int = 200,
-    preview: list[tuple[str, str, str]] | None = None,
+    preview: list[PreviewEmail] | None = None,
 ) -> Response:
     with signed_in(request) as (session, viewer):
         if sequence_id is not None:
@@ -259,7 +338,7 @@ def _builder(
 
 def _try_preview(
     session: Session, viewer: Viewer, values: dict[str, Any]
-) -> tuple[list[tuple[str, str, str]], str]:
+) -> tuple[list[PreviewEmail], str]:
     candidate_id = str(values.get("preview_candidate_id") or "")
     if not candidate_id.isdigit() or not str(values.get("job_id") or "").isdigit():
         return [], ""
@@ -295,18 +374,38 @@ def preview(request: Request, form: FormData = Depends(form_data)) -> Response:
     values = _values_from_form(form)
     with signed_in(request) as (session, viewer):
         rendered, error = _try_preview(session, viewer, values)
-    context = {"preview": rendered, "preview_error": error, "values": values}
-    return render(request, "sequences/_preview.html", context)
+    live = _live_errors(values, text(form, "shown_errors").split())
+    context = {"preview": rendered, "preview_error": error, "values": values, "live": live}
+    return render(request, "sequences/_preview_live.html", context)
+
+
+def _live_errors(values: dict[str, Any], shown: list[str]) -> dict[str, Any]:
+    """Which errors of the last save (`shown`) are fixed now and which are still wrong. Only the
+    steps' errors are checked here; the rest stay until the next save."""
+    try:
+        problems = _builder_problems(values, _steps_in(values))
+    except ValidationError:  # a step is incomplete: too early to tell
+        return {"fixed": [], "still_wrong": {}, "remaining": shown}
+    live = [key for key in shown if key.startswith("step-")]
+    fixed = [key for key in live if key not in problems]
+    return {
+        "fixed": fixed,
+        "still_wrong": {key: problems[key] for key in live if key in problems},
+        "remaining": [key for key in shown if key not in fixed],
+    }
 
 
 def _save(request: Request, form: FormData, sequence_id: int | None) -> Response:
     values = _values_from_form(form)
-    if text(form, "add_step") or text(form, "remove_step") or text(form, "action") == "preview":
+    if any(text(form, button) for button in _EDIT_BUTTONS) or text(form, "action") == "preview":
         return _builder(request, values, sequence_id)
     try:
+        steps = _steps_in(values)
+        problems = _builder_problems(values, steps)
+        if problems:
+            return _builder(request, values, sequence_id, problems, status=422)
         with signed_in(request) as (session, viewer):
             service = _sequences(session, viewer)
-            steps = _steps_in(values)
             mailbox_id = int(values["mailbox_id"]) if str(values["mailbox_id"]).isdigit() else None
             if sequence_id is None:
                 job_id = int(values["job_id"]) if str(values["job_id"]).isdigit() else 0
@@ -407,6 +506,7 @@ def outbox(request: Request, tab: str = "scheduled", cursor: str = "") -> Respon
         page = service.list(statuses, cursor=cursor or None, limit=50)
         counts = service.repo.status_counts()
         names = _candidate_names(session, viewer.workspace_id, {m.candidate_id for m in page.items})
+        ab_steps = _ab_tested_steps(session, viewer.workspace_id, page.items)
     tab_counts = {key: sum(counts.get(s.value, 0) for s in sts) for key, _, sts in OUTBOX_TABS}
     context = {
         "page": page,
@@ -414,9 +514,17 @@ def outbox(request: Request, tab: str = "scheduled", cursor: str = "") -> Respon
         "tabs": OUTBOX_TABS,
         "tab_counts": tab_counts,
         "names": names,
+        "ab_steps": ab_steps,
         "active": ACTIVE,
     }
     return render(request, "sequences/outbox.html", context)
+
+
+def _ab_tested_steps(session: Session, workspace_id: int, messages: list[Message]) -> set[int]:
+    """Steps that have variants: their messages say which one they are, "A" included."""
+    step_ids = {m.step_id for m in messages if m.step_id is not None}
+    variants = SequenceRepository(session, workspace_id).variants(step_ids)
+    return {step_id for step_id, found in variants.items() if found}
 
 
 def _candidate_names(session: Session, workspace_id: int, ids: set[int]) -> dict[int, str]:
@@ -444,8 +552,10 @@ def _message_page(
         message = MessageService(session, viewer.workspace_id).get(message_id)
         names = _candidate_names(session, viewer.workspace_id, {message.candidate_id})
         enrollment = session.get(Enrollment, message.enrollment_id)
+        ab_steps = _ab_tested_steps(session, viewer.workspace_id, [message])
     context = {
         "message": message,
+        "ab_steps": ab_steps,
         "name": names.get(message.candidate_id, ""),
         "enrollment": enrollment,
         "errors": errors,

@@ -12,7 +12,9 @@ from openpin.integrations.smtp.client import (
     SmtpConfig,
     SmtpOutcomeUnknown,
     SmtpPermanentError,
+    SmtpRecipientRejected,
     SmtpTemporaryError,
+    says_recipient_is_bad,
 )
 from tests.fixtures.smtp import SmtpServer, free_port, smtp_server
 
@@ -60,6 +62,43 @@ def test_5xx_is_permanent_with_the_servers_words(smtp_server: SmtpServer) -> Non
         SmtpPermanentError, match=r"RCPT TO ada@example\.org.*550 5\.1\.1 User unknown"
     ):
         _client(smtp_server).send(_email())
+
+
+def test_an_unknown_recipient_is_told_apart_from_other_refusals(smtp_server: SmtpServer) -> None:
+    smtp_server.refuse_recipient("ada@example.org", "550 5.1.1 <ada@example.org>: user unknown")
+    with pytest.raises(SmtpRecipientRejected) as caught:
+        _client(smtp_server).send(_email())
+    assert caught.value.recipient == "ada@example.org"
+    assert caught.value.reply == "550 5.1.1 <ada@example.org>: user unknown"
+    smtp_server.clear()
+    smtp_server.refuse_next("554 5.7.1 <ada@example.org>: Relay access denied")
+    with pytest.raises(SmtpPermanentError) as relay:
+        _client(smtp_server).send(_email())
+    assert not isinstance(relay.value, SmtpRecipientRejected)
+    smtp_server.refuse_next_data("554 5.7.1 Message content rejected")
+    with pytest.raises(SmtpPermanentError, match=r"end of DATA.*content rejected") as content:
+        _client(smtp_server).send(_email())
+    assert not isinstance(content.value, SmtpRecipientRejected)
+    assert smtp_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("code", "words", "bad"),
+    [
+        (550, "550 5.1.1 The email account that you tried to reach does not exist.", True),
+        (550, "550 5.2.1 The email account that you tried to reach is disabled.", True),
+        (550, "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found", True),
+        (550, "550 No such user here", True),
+        (553, "553 sorry, that domain isn't in my list of allowed rcpthosts", False),
+        (554, "554 5.7.1 Service unavailable; Client host blocked using zen.spamhaus.org", False),
+        (553, "553 5.7.1 <rita@acme.example>: Sender address rejected: not owned by user", False),
+        (550, "550 Sender does not exist", False),
+        (552, "552 5.2.2 Mailbox full", False),
+        (450, "450 4.1.1 user unknown, try again", False),
+    ],
+)
+def test_which_refusals_mean_the_address_is_bad(code: int, words: str, bad: bool) -> None:
+    assert says_recipient_is_bad(code, words) is bad
 
 
 def test_no_server_is_temporary() -> None:
