@@ -155,6 +155,9 @@ def candidate_status(
     by_status = {export.status for export in exports}
     failed = [export for export in exports if export.status == ExportStatus.FAILED]
     exported_at = [e.exported_at for e in exports if e.exported_at is not None]
+    hired = sorted(
+        (e for e in exports if e.hired_at is not None), key=lambda e: e.hired_at or e.created_at
+    )
     status: str
     if failed:
         status = "failed"
@@ -173,4 +176,6 @@ def candidate_status(
         profile_url=(link.profile_url or None) if linked and link else None,
         exported_at=min(exported_at) if exported_at else None,
         last_error=failed[0].last_error if failed else None,
+        hired_at=hired[0].hired_at if hired else None,
+        hired_for=(hired[0].ats_job_name or hired[0].ats_job_id) if hired else None,
     )

@@ -18,6 +18,7 @@ from openpin.models.ats import (
     AtsConnection,
     AtsExport,
     AtsExportRule,
+    AtsHireSyncState,
     AtsIdentityEntry,
     AtsIndexState,
     AtsJob,
@@ -193,6 +194,72 @@ class AtsRepository(WorkspaceRepository[AtsConnection]):
             Candidate.workspace_id == self.workspace_id, Candidate.id.in_(list(candidate_ids))
         )
         return set(self.session.scalars(query))
+
+    # -- hires -----------------------------------------------------------------------------------
+
+    def exports_awaiting_hire(self, connection_id: int) -> list[tuple[AtsExport, str | None]]:
+        """Exported applications not yet known hired, each with the person's id in the ATS."""
+        link = AtsCandidateLink
+        query = (
+            select(AtsExport, link.ats_candidate_id)
+            .outerjoin(
+                link,
+                (link.connection_id == AtsExport.connection_id)
+                & (link.candidate_id == AtsExport.candidate_id),
+            )
+            .where(
+                AtsExport.workspace_id == self.workspace_id,
+                AtsExport.connection_id == connection_id,
+                AtsExport.status == ExportStatus.EXPORTED,
+                AtsExport.hired_at.is_(None),
+            )
+            .order_by(AtsExport.id)
+        )
+        return [(export, ats_id) for export, ats_id in self.session.execute(query).all()]
+
+    def record_hire(self, export_id: int, hired_at: datetime, application_id: str) -> bool:
+        """Set the export's hire once: True only for the call that set it (a conditional
+        update, so two runs at once cannot both record the same hire)."""
+        stmt = (
+            update(AtsExport)
+            .where(
+                AtsExport.workspace_id == self.workspace_id,
+                AtsExport.id == export_id,
+                AtsExport.hired_at.is_(None),
+            )
+            .values(
+                hired_at=hired_at,
+                ats_application_id=func.coalesce(AtsExport.ats_application_id, application_id),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(self.session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+    def mark_hire_checked(self, checked: Sequence[tuple[int, str | None]], now: datetime) -> None:
+        """Each `(export id, application id found or None)` was read straight from the ATS."""
+        for export_id, application_id in checked:
+            # A check is no change to the export: `updated_at` (recent exports' order) stays.
+            values: dict[str, Any] = {"hire_checked_at": now, "updated_at": AtsExport.updated_at}
+            if application_id is not None:
+                values["ats_application_id"] = func.coalesce(
+                    AtsExport.ats_application_id, application_id
+                )
+            stmt = (
+                update(AtsExport)
+                .where(AtsExport.workspace_id == self.workspace_id, AtsExport.id == export_id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            self.session.execute(stmt)
+
+    def hire_sync_state(self, connection_id: int) -> AtsHireSyncState:
+        """The connection's hires read state, created on first use."""
+        insert = dialect_insert(self.session)(AtsHireSyncState).values(connection_id=connection_id)
+        self.session.execute(insert.on_conflict_do_nothing())
+        state = self.session.get(AtsHireSyncState, connection_id)
+        assert state is not None
+        self.session.refresh(state)
+        return state
 
     # -- health --------------------------------------------------------------------------------
 

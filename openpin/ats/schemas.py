@@ -164,6 +164,7 @@ class Export(BaseModel):
     attempts: int
     last_error: str
     exported_at: datetime | None
+    hired_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -177,6 +178,10 @@ class CandidateAtsStatus(BaseModel):
     profile_url: str | None
     exported_at: datetime | None
     last_error: str | None
+    # When the ATS shows the person hired on an exported application (read back periodically),
+    # and for which ATS job; null while not hired.
+    hired_at: datetime | None = None
+    hired_for: str | None = None
 
 
 class WebhookAck(BaseModel):

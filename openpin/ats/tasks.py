@@ -7,6 +7,7 @@ import random
 
 from openpin.activity.service import EVENT_LABELS, subscribe
 from openpin.ats.flows import ExportFlow, IndexRefresh, live_connections, own_factory, secret_box
+from openpin.ats.hires import HIRES_TASK, HireCheck
 from openpin.ats.pipeline import EVENT_TRIGGERS, on_trigger_event
 from openpin.ats.providers import provider_for
 from openpin.ats.repository import AtsRepository
@@ -41,6 +42,9 @@ for _type, _label in {
 
 INDEX_EVERY_SECONDS = 300
 JOBS_EVERY_SECONDS = 900
+# Hire status is read back every 10 minutes: one request per connection (Greenhouse's budget is
+# shared with exports), and a sequence's next step is days away, not minutes.
+HIRES_EVERY_SECONDS = 600
 
 
 @task("ats.export_candidate", max_attempts=12)
@@ -90,6 +94,24 @@ def refresh_jobs(ctx: TaskContext, connection_id: int) -> None:
         stored.jobs_refreshed_at = now
 
 
+@task(HIRES_TASK, max_attempts=8)
+def check_hires(ctx: TaskContext, connection_id: int) -> None:
+    """Learn which exported applications were hired (see `openpin.ats.hires`)."""
+    connection = _connection(ctx, connection_id)
+    if connection is None:
+        return
+    provider = provider_for(connection, secret_box(ctx.settings))
+    try:
+        finished = HireCheck(own_factory(ctx), connection, provider).run()
+    except RateLimited as exc:
+        raise RetryLater(exc.retry_after + random.uniform(0, 1.0), exc.message) from exc
+    except AuthError as exc:
+        _needs_reconnecting(ctx, connection_id, exc.message)
+        return
+    if not finished:
+        raise RetryLater(2.0, "more hired applications or new exports to read")
+
+
 @periodic("ats.refresh_all_indexes", every=INDEX_EVERY_SECONDS)
 def refresh_all_indexes(ctx: TaskContext) -> None:
     _fan_out(ctx, INDEX_TASK)
@@ -98,6 +120,11 @@ def refresh_all_indexes(ctx: TaskContext) -> None:
 @periodic("ats.refresh_all_jobs", every=JOBS_EVERY_SECONDS)
 def refresh_all_jobs(ctx: TaskContext) -> None:
     _fan_out(ctx, JOBS_TASK)
+
+
+@periodic("ats.check_all_hires", every=HIRES_EVERY_SECONDS)
+def check_all_hires(ctx: TaskContext) -> None:
+    _fan_out(ctx, HIRES_TASK)
 
 
 def _fan_out(ctx: TaskContext, name: str) -> None:

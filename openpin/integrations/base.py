@@ -143,6 +143,60 @@ class IndexPage:
     watermark: str | None = None
 
 
+@dataclass(frozen=True)
+class ApplicationRef:
+    """An application OpenPin exported, as it knows it: the ATS's application id when known, else
+    the person and the ATS job it was made for (Ashby does not say which application a repeated
+    apply found)."""
+
+    application_id: str | None
+    ats_candidate_id: str | None
+    ats_job_id: str
+
+
+@dataclass(frozen=True)
+class AtsApplication:
+    """An application as the ATS shows it now. `status` is the ATS's own word (Greenhouse
+    `in_process`/`rejected`/`hired`, Ashby `Active`/`Archived`/`Hired`/`Lead`); `hired` says
+    whether that word means hired. `updated_at` is the ATS's last change to it, if it says."""
+
+    id: str
+    ats_candidate_id: str
+    ats_job_id: str | None
+    status: str
+    hired: bool
+    updated_at: datetime | None = None
+
+    def answers(self, ref: ApplicationRef) -> bool:
+        """True when this is the application `ref` means (by id, else by person and job)."""
+        if ref.application_id is not None:
+            return ref.application_id == self.id
+        return ref.ats_candidate_id == self.ats_candidate_id and ref.ats_job_id == self.ats_job_id
+
+
+def application_for(
+    ref: ApplicationRef, applications: Iterable[AtsApplication]
+) -> AtsApplication | None:
+    """The application `ref` means among `applications`; matched by person and job, a hired one
+    wins (an earlier, rejected application to the same job may still be listed)."""
+    matches = [application for application in applications if application.answers(ref)]
+    return max(matches, key=lambda application: application.hired) if matches else None
+
+
+@dataclass(frozen=True)
+class HirePage:
+    """One page of a hired-applications read; checkpoint semantics as `IndexPage`.
+
+    `hired` holds only applications the ATS shows as hired now. On the last page `complete` is
+    True and `watermark` is the value to pass as `since` next time (store it only once every page
+    is stored)."""
+
+    hired: tuple[AtsApplication, ...]
+    checkpoint: str | None
+    complete: bool
+    watermark: str | None = None
+
+
 # --- normalising what an ATS sends back -------------------------------------------------------
 
 
@@ -389,7 +443,38 @@ class CandidateWriter(Protocol):
 
 
 @runtime_checkable
-class AtsProvider(ConnectionVerifier, JobDirectory, CandidateDirectory, CandidateWriter, Protocol):
+class HireReader(Protocol):
+    def read_hires(
+        self, since: str | None = None, resume_from: str | None = None
+    ) -> Iterator[HirePage]:
+        """Read the ATS's hired applications page by page, to learn which exports were hired.
+
+        `since=None`: every application hired now (a full read; Ashby has no other way to hand
+        out a sync token). `since=<watermark of the last complete read>`: only the hired
+        applications changed since (Greenhouse `updated_at` window with `status=hired`, Ashby
+        `syncToken` with `status: Hired`). `resume_from`: continue an interrupted read, as in
+        `read_candidate_index`. Raises `SyncExpired` when the read cannot continue: a failed
+        resume is started again from the same `since`, an unusable `since` with a full read.
+
+        An application hired before the window and exported to later is not in any incremental
+        read: the caller checks each new export once with `application_states`.
+        """
+        ...
+
+    def application_states(
+        self, refs: Sequence[ApplicationRef]
+    ) -> dict[ApplicationRef, AtsApplication]:
+        """Each application's current state, read straight from the ATS in as few requests as
+        it allows (Greenhouse: 50 ids a request; Ashby: one `application.info` each, and for a
+        ref without an application id, the person's applications until one is for the job).
+        Refs the ATS no longer knows are left out."""
+        ...
+
+
+@runtime_checkable
+class AtsProvider(
+    ConnectionVerifier, JobDirectory, CandidateDirectory, CandidateWriter, HireReader, Protocol
+):
     """Everything the ATS domain needs from one connection. Thread-safe; `close()` releases the
     HTTP connection pool."""
 

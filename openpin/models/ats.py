@@ -216,6 +216,12 @@ class AtsExport(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
     # A short, stable label of the failure for grouping on the health page.
     error_kind: Mapped[str] = mapped_column(String(50), default="")
     exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # When the ATS shows the application hired (its last change when OpenPin first saw it so),
+    # set once by `ats.check_hires` together with the `candidate.hired` event.
+    hired_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # When the application's state was read straight from the ATS, once after the export: later
+    # changes come through the incremental hires listing, earlier ones would not.
+    hire_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class AtsIdentityEntry(IdMixin, Base):
@@ -264,3 +270,24 @@ class AtsIndexState(Base):
     people_seen: Mapped[int] = mapped_column(Integer, default=0)
     locked_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class AtsHireSyncState(Base):
+    """Where the read of hired applications stands, per connection (as `AtsIndexState`).
+
+    `watermark` (Greenhouse: the last window's end; Ashby: its sync token) only moves once a read
+    completed; a read in progress keeps the provider's cursor in `read_checkpoint` and the
+    watermark it started from in `read_since`.
+    """
+
+    __tablename__ = "ats_hire_sync_state"
+
+    connection_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("ats_connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    read_checkpoint: Mapped[str | None] = mapped_column(Text, nullable=True)
+    read_since: Mapped[str | None] = mapped_column(Text, nullable=True)
+    watermark: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    hires_recorded: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,8 +1,8 @@
 """Read a person back from a sandbox through the vendor's own API, in one shape for both.
 
-Greenhouse answers everything through Harvest v3. The Ashby sandbox, like Ashby, has no read for
-an application's job or a candidate's notes (`application.info`, `candidate.listNotes` are not
-implemented), so those two come from the sandbox's stored state; everything else is the API.
+Greenhouse answers everything through Harvest v3. The Ashby sandbox does not implement
+`candidate.listNotes`, so notes come from the sandbox's stored state, and so do applications' jobs
+(one lookup instead of an `application.info` call each); everything else is the API.
 """
 
 from __future__ import annotations

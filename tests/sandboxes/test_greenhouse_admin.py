@@ -144,3 +144,35 @@ def _wait_for(url: str) -> dict:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def test_hiring_and_rejecting_show_through_the_filters_a_hires_read_uses(
+    greenhouse: RunningGreenhouse, gh: httpx.Client
+) -> None:
+    job = gh.get("/v3/jobs", params={"status": "open"}).json()[0]
+    created = gh.post("/v3/candidates", json={**PERSON, "application": {"job_id": job["id"]}})
+    application = created.json()["application"]
+    other = gh.post(
+        "/v3/candidates",
+        json={"first_name": "Ada", "last_name": "Byron", "application": {"job_id": job["id"]}},
+    ).json()["application"]
+    since = application["updated_at"]
+    window = {"status": "hired", "updated_at": f"gte|{since}", "per_page": 500}
+    assert gh.get("/v3/applications", params=window).json() == []
+
+    admin = f"{greenhouse.base_url}/_sandbox/applications"
+    hired = httpx.post(f"{admin}/{application['id']}/hire")
+    rejected = httpx.post(f"{admin}/{other['id']}/reject")
+
+    assert hired.status_code == 200 and rejected.status_code == 200
+    rows = gh.get("/v3/applications", params=window).json()
+    assert [(r["id"], r["status"]) for r in rows] == [(application["id"], "hired")]
+    assert rows[0]["updated_at"] >= since and rows[0]["last_activity_at"] == rows[0]["updated_at"]
+    by_id = gh.get("/v3/applications", params={"ids": f"{application['id']},{other['id']}"})
+    statuses = {r["id"]: (r["status"], r["rejected_at"]) for r in by_id.json()}
+    assert statuses[application["id"]] == ("hired", None)
+    assert statuses[other["id"]][0] == "rejected" and statuses[other["id"]][1]
+    backdated = httpx.post(f"{admin}/{other['id']}/hire", json={"at": "2026-01-05T10:00:00Z"})
+    assert backdated.json()["updated_at"] == "2026-01-05T10:00:00.000Z"
+    assert httpx.post(f"{admin}/1/hire").status_code == 404
+    assert httpx.post(f"{admin}/{other['id']}/hire", json={"at": "soon"}).status_code == 400

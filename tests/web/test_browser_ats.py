@@ -1,6 +1,7 @@
 """ATS in a real browser against the Greenhouse sandbox: connect (a refused secret first, then
 the user to act as), set an export rule, watch a triggered export land with the logo link on the
-profile, export two more by hand from the list, read the health page.
+profile, see the hire read back once the application is hired in Greenhouse, export two more by
+hand from the list, read the health page.
 Screenshots go to tests/artifacts/web-ats-*.png."""
 
 from __future__ import annotations
@@ -9,18 +10,21 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
 from openpin.config import Settings
+from openpin.db import transaction
 from openpin.demo.people import generate_people
 from openpin.demo.seed import person_to_candidate
 from openpin.sandboxes.greenhouse.config import GreenhouseSandboxConfig
 from openpin.sandboxes.testing import RunningGreenhouse, running_greenhouse
 from openpin.worker import Worker
+from openpin.worker.enqueue import enqueue_task
 from tests.ats.conftest import FAST_ATS, FAST_WORKER
-from tests.ats.helpers import emit, make_job
+from tests.ats.helpers import emit, exports, make_job
 from tests.fixtures.app import ApiUser
 from tests.web.test_browser import live_url, page
 
@@ -77,6 +81,7 @@ def test_ats_journey(
     first = _add(client, alice, 160)
     emit(session_factory, alice.workspace_id, "candidate.replied", first, job_id)
     _watch_profile(page, first)
+    _watch_hire(page, greenhouse, session_factory, first)
     others = [_add(client, alice, 161), _add(client, alice, 162)]
     _export_by_hand(page, others)
     page.goto("/settings/ats/health")
@@ -130,6 +135,31 @@ def _watch_profile(page: Page, candidate_id: int) -> None:
     expect(card).to_contain_text("synced once")
     expect(card.get_by_role("link", name="Export to ATS")).to_have_count(0)
     _shot(page, "profile-exported")
+
+
+def _watch_hire(
+    page: Page,
+    greenhouse: RunningGreenhouse,
+    factory: sessionmaker[Session],
+    candidate_id: int,
+) -> None:
+    (export,) = exports(factory, candidate_id=candidate_id)
+    admin = f"{greenhouse.base_url}/_sandbox/applications/{export.ats_application_id}/hire"
+    httpx.post(admin).raise_for_status()
+    with transaction(factory) as session:  # what the scheduler does every 10 minutes
+        enqueue_task(session, "ats.check_all_hires", args={})
+    page.goto(f"/candidates/{candidate_id}")
+    for _ in range(60):
+        if page.locator("#ats-status .ats-hired").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    page.reload()  # the timeline too was rendered before the hire was read
+    card = page.locator("#ats-status")
+    expect(card.locator(".ats-hired")).to_contain_text(re.compile(r"Hired in Greenhouse on \d"))
+    expect(card.locator(".checklist")).to_contain_text("hired on")
+    expect(page.locator("#timeline li").first).to_contain_text("Hired")
+    _shot(page, "profile-hired")
 
 
 def _export_by_hand(page: Page, candidate_ids: list[int]) -> None:

@@ -48,6 +48,8 @@ ENDPOINT_PERMISSIONS = {
     "candidate.update": "candidatesWrite",
     "candidate.createNote": "candidatesWrite",
     "application.create": "candidatesWrite",
+    "application.list": "candidatesRead",
+    "application.info": "candidatesRead",
     "file.createFileUploadHandle": "candidatesWrite",
     "candidate.uploadResume": "candidatesWrite",
     "candidate.uploadFile": "candidatesWrite",

@@ -9,17 +9,19 @@ so the resume PDF and an HTML note carry them. Notes keep only b, i, u, a, ul, o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
 
 from openpin.integrations.ashby.schemas import (
+    AshbyApplication,
     AshbyCandidate,
     AshbyJob,
     AshbySource,
     AshbyUser,
 )
 from openpin.integrations.base import (
+    AtsApplication,
     AtsCandidate,
     AtsJob,
     AtsUser,
@@ -34,6 +36,7 @@ from openpin.integrations.base import (
 OPENPIN_SOURCE_NAME = "OpenPin"
 NOTE_MARKER = "Sourced by OpenPin"
 ADMIN_ROLE = "Organization Admin"
+HIRED_STATUS = "Hired"  # application status: Hired | Archived | Active | Lead
 Record = dict[str, Any]
 
 
@@ -71,6 +74,28 @@ def to_candidate(record: Record) -> AtsCandidate:
         profile_url=candidate.profileUrl or "",
         updated_at=candidate.updatedAt,
     )
+
+
+def to_application(record: Record) -> AtsApplication:
+    application = AshbyApplication.model_validate(record)
+    return AtsApplication(
+        id=application.id,
+        ats_candidate_id=application.candidate.id,
+        ats_job_id=application.job.id if application.job else None,
+        status=application.status,
+        hired=application.status == HIRED_STATUS,
+        updated_at=_timestamp(application.updatedAt),
+    )
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def candidate_body(

@@ -12,13 +12,16 @@ from openpin.integrations.ashby import mapping
 from openpin.integrations.ashby.client import PAGE_LIMIT, PROVIDER, AshbyClient, Page, Record
 from openpin.integrations.ashby.schemas import ApiKeyInfo, AshbyCandidate, UploadHandle
 from openpin.integrations.base import (
+    ApplicationRef,
     ApplicationResult,
+    AtsApplication,
     AtsCandidate,
     AtsJob,
     AtsUser,
     CandidateExport,
     ConnectionConfig,
     CreatedCandidate,
+    HirePage,
     IndexPage,
     PermissionCheck,
     PermissionReport,
@@ -83,6 +86,16 @@ PERMISSIONS = (
 )
 
 
+@dataclass(frozen=True)
+class SyncedPage:
+    """One page of a `syncToken` list: its records and where the read stands after it
+    (`checkpoint` None on the last page, which carries the new sync token as `watermark`)."""
+
+    results: list[Record]
+    checkpoint: str | None
+    watermark: str | None
+
+
 # Cheap calls: one row, or an empty body a granted key refuses as invalid input.
 PROBE_BODIES: dict[str, Record] = {
     "candidate.search": {"email": "permission-probe@openpin.invalid"},
@@ -101,9 +114,11 @@ class AshbyProvider:
         *,
         credited_to_user_id: str | None = None,
         index_page_size: int = PAGE_LIMIT,
+        hire_page_size: int = PAGE_LIMIT,
     ) -> None:
         self.client = client
         self.index_page_size = index_page_size
+        self.hire_page_size = hire_page_size
         self.credited_to_user_id = credited_to_user_id or None
         self._lock = threading.Lock()
         self._source: SourceChoice | None = None
@@ -119,6 +134,7 @@ class AshbyProvider:
             client,
             credited_to_user_id=config.options.get("credited_to_user_id"),
             index_page_size=int(config.options.get("index_page_size", PAGE_LIMIT)),
+            hire_page_size=int(config.options.get("hire_page_size", PAGE_LIMIT)),
         )
 
     def close(self) -> None:
@@ -219,28 +235,92 @@ class AshbyProvider:
     def read_candidate_index(
         self, since: str | None = None, resume_from: str | None = None
     ) -> Iterator[IndexPage]:
-        request: Record = {"limit": self.index_page_size}
+        pages = self._synced_read("candidate.list", {}, self.index_page_size, since, resume_from)
+        for page in pages:
+            candidates = tuple(mapping.to_candidate(record) for record in page.results)
+            yield IndexPage(candidates, page.checkpoint, page.checkpoint is None, page.watermark)
+
+    # --- reading hires ----------------------------------------------------------------------------
+
+    def read_hires(
+        self, since: str | None = None, resume_from: str | None = None
+    ) -> Iterator[HirePage]:
+        # `application.list` documents both `status` and `syncToken`; assumed: together they list
+        # the applications hired now that changed since the token. Rows are checked for Hired
+        # again, so an ignored filter costs only pages.
+        filters = {"status": mapping.HIRED_STATUS}
+        pages = self._synced_read(
+            "application.list", filters, self.hire_page_size, since, resume_from
+        )
+        for page in pages:
+            applications = (mapping.to_application(record) for record in page.results)
+            hired = tuple(application for application in applications if application.hired)
+            yield HirePage(hired, page.checkpoint, page.checkpoint is None, page.watermark)
+
+    def application_states(
+        self, refs: Sequence[ApplicationRef]
+    ) -> dict[ApplicationRef, AtsApplication]:
+        states = {ref: self._application_state(ref) for ref in refs}
+        return {ref: state for ref, state in states.items() if state is not None}
+
+    def _application_state(self, ref: ApplicationRef) -> AtsApplication | None:
+        if ref.application_id is not None:
+            record = self._application_record(ref.application_id)
+            return mapping.to_application(record) if record is not None else None
+        person = self._candidate_record(ref.ats_candidate_id) if ref.ats_candidate_id else None
+        if person is None:
+            return None
+        # Ashby allows one application per person and job: the first for the job is the one.
+        for application_id in AshbyCandidate.model_validate(person).applicationIds:
+            record = self._application_record(application_id)
+            application = mapping.to_application(record) if record is not None else None
+            if application is not None and application.answers(ref):
+                return application
+        return None
+
+    def _application_record(self, application_id: str) -> Record | None:
+        try:
+            record = self.client.call("application.info", {"applicationId": application_id})
+        except NotFoundInAts:
+            return None
+        except RejectedError as error:
+            if error.code == "invalid_input":  # not even an id Ashby could hold
+                return None
+            raise
+        return record if isinstance(record, dict) else None
+
+    def _synced_read(
+        self,
+        method: str,
+        filters: Record,
+        page_size: int,
+        since: str | None,
+        resume_from: str | None,
+    ) -> Iterator[SyncedPage]:
+        """Every page of `method` (changed since the sync token `since`, if given); the filters
+        go with every request, cursor pages included."""
+        request: Record = {"limit": page_size, **filters}
         if resume_from is not None:
             request["cursor"] = _read_checkpoint(resume_from)
         elif since is not None:
             request["syncToken"] = since
         while True:
-            page = self._index_page(request, resuming="cursor" in request)
-            candidates = tuple(mapping.to_candidate(record) for record in page.results)
+            page = self._list_page(method, request, resuming="cursor" in request)
             if not page.more or not page.next_cursor:
-                yield IndexPage(candidates, None, complete=True, watermark=page.sync_token)
+                yield SyncedPage(page.results, None, page.sync_token)
                 return
             checkpoint = json.dumps({"cursor": page.next_cursor})
-            yield IndexPage(candidates, checkpoint, complete=False)
-            request = {"limit": self.index_page_size, "cursor": page.next_cursor}
+            yield SyncedPage(page.results, checkpoint, None)
+            request = {"limit": page_size, **filters, "cursor": page.next_cursor}
 
-    def _index_page(self, request: Record, *, resuming: bool) -> Page:
+    def _list_page(self, method: str, request: Record, *, resuming: bool) -> Page:
         try:
-            return self.client.page("candidate.list", request)
+            return self.client.page(method, request)
         except RejectedError as error:
             if resuming and error.code == "invalid_input":
                 raise SyncExpired(
-                    "Ashby no longer accepts this read's cursor; start a full read.",
+                    "Ashby no longer accepts this read's cursor; read again from the last "
+                    "complete read (or a full read).",
                     provider=PROVIDER,
                 ) from error
             raise
@@ -351,5 +431,6 @@ def _read_checkpoint(checkpoint: str) -> str:
         return str(json.loads(checkpoint)["cursor"])
     except (ValueError, KeyError, TypeError):
         raise SyncExpired(
-            "The saved index checkpoint is unreadable; start a full read.", provider=PROVIDER
+            "The saved checkpoint is unreadable; read again from the last complete read.",
+            provider=PROVIDER,
         ) from None

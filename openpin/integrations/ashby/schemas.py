@@ -44,6 +44,18 @@ class AshbyCandidate(Ashby):
     updatedAt: str | None = None
 
 
+class IdOnly(Ashby):
+    id: str
+
+
+class AshbyApplication(Ashby):
+    id: str
+    status: str
+    updatedAt: str | None = None
+    candidate: IdOnly
+    job: IdOnly | None = None
+
+
 class AshbyUser(Ashby):
     id: str
     firstName: str = ""

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from openpin.integrations.base import (
+    AtsApplication,
     AtsCandidate,
     AtsJob,
     AtsUser,
@@ -31,6 +32,7 @@ from openpin.integrations.base import (
     normalised_linkedin_urls,
 )
 from openpin.integrations.greenhouse.schemas import (
+    GhApplication,
     GhCandidate,
     GhCustomFieldOption,
     GhJob,
@@ -46,6 +48,8 @@ EDUCATION_KEYS = {"school": "school_name", "degree": "degree", "field_of_study":
 FALLBACK_SOURCE_NAMES = ("other", "prospecting", "sourced")
 FALLBACK_SOURCE_TYPES = ("prospecting", "other", "candidate_search")
 NOTE_MARKER = "Sourced by OpenPin"
+# Application rows say `hired` (the filter spelling too); only `active` differs (`in_process`).
+HIRED_STATUS = "hired"
 Record = dict[str, Any]
 
 
@@ -359,3 +363,27 @@ def iso_utc(moment: datetime, *, round_up: bool = False) -> str:
 def updated_window(since: str | None, until: str) -> str:
     """The pipe-style `updated_at` filter: `lte|until`, or `gte|since|lte|until`."""
     return f"gte|{since}|lte|{until}" if since else f"lte|{until}"
+
+
+def to_application(record: Record) -> AtsApplication:
+    application = GhApplication.model_validate(record)
+    job_id = application.single_job_id
+    return AtsApplication(
+        id=str(application.id),
+        ats_candidate_id=str(application.candidate_id),
+        ats_job_id=str(job_id) if job_id is not None else None,
+        status=application.status or "",
+        hired=(application.status or "").lower() == HIRED_STATUS,
+        updated_at=parse_timestamp(application.updated_at),
+    )
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """An ISO-8601 timestamp from Greenhouse as an aware datetime; None if absent or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -12,19 +12,23 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from openpin.integrations.base import (
+    ApplicationRef,
     ApplicationResult,
+    AtsApplication,
     AtsCandidate,
     AtsJob,
     AtsUser,
     CandidateExport,
     ConnectionConfig,
     CreatedCandidate,
+    HirePage,
     IndexPage,
     PermissionCheck,
     PermissionReport,
     ProfileOutcome,
     ResumeFile,
     SourceChoice,
+    application_for,
 )
 from openpin.integrations.errors import (
     IntegrationError,
@@ -54,6 +58,16 @@ SCOPES_FIX = (
     "In Greenhouse: Configure > Dev Center > API Credentials > this credential > Manage Scopes > "
     "Harvest, tick {scope}, save, then reconnect (new scopes apply to new tokens)."
 )
+
+
+@dataclass(frozen=True)
+class WindowPage:
+    """One page of an `updated_at` window read: its records and where the read stands after it
+    (`checkpoint` None on the last page, which carries the window's end as `watermark`)."""
+
+    records: list[Record]
+    checkpoint: str | None
+    watermark: str | None
 
 
 @dataclass(frozen=True)
@@ -137,10 +151,12 @@ class GreenhouseProvider:
         app_url: str | None = None,
         settle_seconds: float = DEFAULT_SETTLE_SECONDS,
         index_page_size: int = MAX_PER_PAGE,
+        hire_page_size: int = MAX_PER_PAGE,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
         self.index_page_size = index_page_size
+        self.hire_page_size = hire_page_size
         self.app_url = app_url or mapping.app_url_for(client.base_url)
         self.settle_seconds = settle_seconds
         self._sleep = sleep
@@ -164,6 +180,7 @@ class GreenhouseProvider:
             app_url=options.get("app_url"),
             settle_seconds=float(options.get("settle_seconds", DEFAULT_SETTLE_SECONDS)),
             index_page_size=int(options.get("index_page_size", MAX_PER_PAGE)),
+            hire_page_size=int(options.get("hire_page_size", MAX_PER_PAGE)),
         )
 
     def close(self) -> None:
@@ -289,31 +306,80 @@ class GreenhouseProvider:
     def read_candidate_index(
         self, since: str | None = None, resume_from: str | None = None
     ) -> Iterator[IndexPage]:
+        pages = self._window_read("candidates", {}, self.index_page_size, since, resume_from)
+        for page in pages:
+            candidates = tuple(self._candidate(record) for record in page.records)
+            complete = page.checkpoint is None
+            yield IndexPage(candidates, page.checkpoint, complete, page.watermark)
+
+    # --- reading hires ----------------------------------------------------------------------------
+
+    def read_hires(
+        self, since: str | None = None, resume_from: str | None = None
+    ) -> Iterator[HirePage]:
+        # One listing for the whole org: `status=hired` within the `updated_at` window. Assumed
+        # (not documented for v3): the two filters combine, and hiring an application moves its
+        # `updated_at`. Rows are checked for `hired` again, so an ignored filter costs only pages.
+        filters = {"status": mapping.HIRED_STATUS}
+        pages = self._window_read("applications", filters, self.hire_page_size, since, resume_from)
+        for page in pages:
+            applications = (mapping.to_application(record) for record in page.records)
+            hired = tuple(application for application in applications if application.hired)
+            yield HirePage(hired, page.checkpoint, page.checkpoint is None, page.watermark)
+
+    def application_states(
+        self, refs: Sequence[ApplicationRef]
+    ) -> dict[ApplicationRef, AtsApplication]:
+        ids = sorted(
+            {_greenhouse_id(r.application_id, "application") for r in refs if r.application_id}
+        )
+        people = sorted(
+            {
+                _greenhouse_id(ref.ats_candidate_id, "candidate")
+                for ref in refs
+                if ref.application_id is None and ref.ats_candidate_id
+            }
+        )
+        records = self.client.list_by_ids("applications", "ids", ids) if ids else []
+        if people:
+            records += self.client.list_by_ids("applications", "candidate_ids", people)
+        applications = [mapping.to_application(record) for record in records]
+        states = {ref: application_for(ref, applications) for ref in refs}
+        return {ref: state for ref, state in states.items() if state is not None}
+
+    def _window_read(
+        self,
+        collection: str,
+        filters: dict[str, str],
+        page_size: int,
+        since: str | None,
+        resume_from: str | None,
+    ) -> Iterator[WindowPage]:
+        """`collection` changed from `since` (less the overlap) to now, or all of it up to now
+        when `since` is None; Greenhouse pages by id, so the window's end is the watermark."""
         if resume_from is not None:
             next_url, until = _read_checkpoint(resume_from)
-            page = self._resumed_page(next_url)
+            page = self._resumed_page(collection, next_url)
         else:
             until = mapping.iso_utc(datetime.now(UTC), round_up=True)
             window = mapping.updated_window(_window_start(since), until)
-            params: dict[str, str | int] = {"per_page": self.index_page_size, "updated_at": window}
-            page = self.client.get_page("candidates", params)
-        while True:
-            candidates = tuple(self._candidate(record) for record in page.records)
-            if page.next_url is None:
-                yield IndexPage(candidates, None, complete=True, watermark=until)
-                return
+            params: dict[str, str | int] = {"per_page": page_size, **filters, "updated_at": window}
+            page = self.client.get_page(collection, params)
+        while page.next_url is not None:
             checkpoint = json.dumps({"next_url": page.next_url, "until": until})
-            yield IndexPage(candidates, checkpoint, complete=False)
-            page = self._resumed_page(page.next_url)
+            yield WindowPage(page.records, checkpoint, None)
+            page = self._resumed_page(collection, page.next_url)
+        yield WindowPage(page.records, None, until)
 
-    def _resumed_page(self, next_url: str) -> Page:
+    def _resumed_page(self, collection: str, next_url: str) -> Page:
         try:
-            return self.client.get_page("candidates", next_url=next_url)
+            return self.client.get_page(collection, next_url=next_url)
         except RejectedError as error:
             if isinstance(error, NotFoundInAts) or error.status_code != 422:
                 raise
             raise SyncExpired(
-                "Greenhouse no longer accepts this read's cursor; start a full read.",
+                "Greenhouse no longer accepts this read's cursor; read again from the last "
+                "complete read (or a full read).",
                 provider=PROVIDER,
             ) from error
 
@@ -542,7 +608,7 @@ def _window_start(since: str | None) -> str | None:
         moment = datetime.fromisoformat(since.replace("Z", "+00:00"))
     except ValueError:
         raise SyncExpired(
-            f"The index watermark {since!r} is unreadable; start a full read.", provider=PROVIDER
+            f"The saved watermark {since!r} is unreadable; start a full read.", provider=PROVIDER
         ) from None
     return mapping.iso_utc(moment - INDEX_OVERLAP)
 
@@ -553,5 +619,6 @@ def _read_checkpoint(checkpoint: str) -> tuple[str, str]:
         return str(state["next_url"]), str(state["until"])
     except (ValueError, KeyError, TypeError):
         raise SyncExpired(
-            "The saved index checkpoint is unreadable; start a full read.", provider=PROVIDER
+            "The saved checkpoint is unreadable; read again from the last complete read.",
+            provider=PROVIDER,
         ) from None

@@ -88,6 +88,14 @@ class GhApplication(Harvest):
     prospect: bool = False
     status: str | None = None
     source_id: int | None = None
+    updated_at: str | None = None
+
+    @property
+    def single_job_id(self) -> int | None:
+        """The job of a candidate application (prospects may have none or several)."""
+        if self.job_id is not None:
+            return self.job_id
+        return self.job_ids[0] if len(self.job_ids) == 1 else None
 
     def is_for_job(self, job_id: int) -> bool:
         return not self.prospect and (self.job_id == job_id or self.job_ids == [job_id])

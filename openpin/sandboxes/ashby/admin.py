@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from openpin.sandboxes.ashby import permissions
+from openpin.sandboxes.ashby import permissions, views
 from openpin.sandboxes.ashby.records import ApiKey
 from openpin.sandboxes.ashby.registry import new_id
+from openpin.sandboxes.ashby.rpc_applications import move_to_stage, stage_of_type
 from openpin.sandboxes.ashby.sandbox import AshbySandbox
 
 AdminHandler = Callable[[AshbySandbox, Request], Awaitable[Response]]
@@ -40,6 +41,8 @@ def admin_routes(sandbox: AshbySandbox) -> list[Route]:
         ("/_sandbox/rate_limit", "PUT", _set_rate_limit),
         ("/_sandbox/requests", "GET", _requests),
         ("/_sandbox/counters", "GET", _counters),
+        ("/_sandbox/applications/{application_id}/hire", "POST", _hire),
+        ("/_sandbox/applications/{application_id}/reject", "POST", _reject),
     ]
     return [
         Route(path, _bind(sandbox, handler), methods=[method]) for path, method, handler in table
@@ -203,3 +206,37 @@ async def _requests(sandbox: AshbySandbox, request: Request) -> Response:
 
 async def _counters(sandbox: AshbySandbox, request: Request) -> Response:
     return JSONResponse(sandbox.request_log.counters())
+
+
+async def _hire(sandbox: AshbySandbox, request: Request) -> Response:
+    """Moves the application to its plan's Hired stage (as `application.changeStage` does);
+    `{"at": "<ISO-8601>"}` backdates its `updatedAt` (it still counts as a change for sync)."""
+    return _move(sandbox, request, "Hired", await _moment(request))
+
+
+async def _reject(sandbox: AshbySandbox, request: Request) -> Response:
+    """Archives the application, which `application.changeStage` cannot do here: the
+    organisation has no archive reasons to give it."""
+    return _move(sandbox, request, "Archived", await _moment(request))
+
+
+async def _moment(request: Request) -> datetime:
+    at = (await _json_object(request)).get("at")
+    if at is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+    except ValueError as error:
+        raise AdminError(f"at must be an ISO-8601 timestamp: {error}") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _move(sandbox: AshbySandbox, request: Request, stage_type: str, at: datetime) -> Response:
+    with sandbox.state.locked() as org:
+        application = org.applications.get(request.path_params["application_id"])
+        if application is None:
+            return JSONResponse({"error": "no such application"}, status_code=404)
+        stage = stage_of_type(org, application, stage_type)
+        move_to_stage(application, stage, at, org.next_change())
+        sandbox.state.persist()
+        return JSONResponse(views.application_view(application, org))

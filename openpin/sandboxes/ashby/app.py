@@ -18,7 +18,12 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 # The rpc_* modules register their methods in ENDPOINTS when imported.
-from openpin.sandboxes.ashby import rpc_candidates, rpc_files, rpc_metadata  # noqa: F401
+from openpin.sandboxes.ashby import (  # noqa: F401
+    rpc_applications,
+    rpc_candidates,
+    rpc_files,
+    rpc_metadata,
+)
 from openpin.sandboxes.ashby.admin import admin_routes
 from openpin.sandboxes.ashby.auth import (
     api_key_from_header,

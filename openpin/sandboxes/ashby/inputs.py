@@ -18,7 +18,12 @@ from pydantic.alias_generators import to_camel
 
 from openpin.sandboxes.ashby.envelope import AshbyError, invalid_input
 from openpin.sandboxes.ashby.pagination import PageRequest
-from openpin.sandboxes.ashby.records import FileUploadContext, JobStatus, SocialLinkType
+from openpin.sandboxes.ashby.records import (
+    ApplicationStatus,
+    FileUploadContext,
+    JobStatus,
+    SocialLinkType,
+)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -218,6 +223,41 @@ class ApplicationCreateBody(Body):
     credited_to_user_id: Uuid | None = None
     created_at: Timestamp | None = None
     application_history: list[StageHistoryIn] | None = None
+
+
+ApplicationExpand = Literal["openings", "applicationFormSubmissions", "referrals"]
+
+
+class ApplicationListBody(PageBody):
+    status: ApplicationStatus | None = None
+    job_id: Uuid | None = None
+    expand: list[Literal["openings"]] = []
+
+
+class ApplicationInfoBody(Body):
+    """By `applicationId` or `submittedFormInstanceId`; with both, `applicationId` wins."""
+
+    application_id: Uuid | None = None
+    submitted_form_instance_id: Uuid | None = None
+    expand: list[ApplicationExpand] = []
+
+    @model_validator(mode="after")
+    def _needs_an_identifier(self) -> ApplicationInfoBody:
+        if self.application_id is None and self.submitted_form_instance_id is None:
+            raise ValueError("give applicationId or submittedFormInstanceId")
+        return self
+
+
+class ArchiveEmailIn(Body):
+    communication_template_id: Uuid
+    send_at: Timestamp | None = None
+
+
+class ApplicationChangeStageBody(Body):
+    application_id: Uuid
+    interview_stage_id: Uuid
+    archive_reason_id: Uuid | None = None
+    archive_email: ArchiveEmailIn | None = None
 
 
 class UploadHandleBody(Body):

@@ -198,6 +198,7 @@ class Application(Record):
     history: list[StageEntry] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
+    change_seq: int = 0
 
 
 class Note(Record):

@@ -253,6 +253,7 @@ def application_create(ctx: RpcContext, body: ApplicationCreateBody) -> dict[str
         history=history or [r.StageEntry(stage_id=stage.id, entered_at=created)],
         created_at=created,
         updated_at=now,
+        change_seq=ctx.touch(),
     )
     ctx.org.applications[application.id] = application
     candidate.application_ids.append(application.id)

@@ -428,6 +428,7 @@ class _Builder:
                 history=[r.StageEntry(stage_id=stage.id, entered_at=created)],
                 created_at=created,
                 updated_at=created,
+                change_seq=self.org.next_change(),
             )
             self.org.applications[application.id] = application
             candidate.application_ids.append(application.id)

@@ -14,8 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from openpin.sandboxes.common import iso_timestamp, utc_now_iso
 from openpin.sandboxes.greenhouse.auth import create_credential
 from openpin.sandboxes.greenhouse.config import ALL_SCOPES
+from openpin.sandboxes.greenhouse.querying import ParamError, parse_timestamp
 from openpin.sandboxes.greenhouse.sandbox import GreenhouseSandbox
 
 
@@ -86,6 +88,7 @@ def admin_routes(sandbox: GreenhouseSandbox) -> list[Route]:
         Route("/_sandbox/credentials/{client_id}", set_scopes, methods=["PATCH"]),
         *_settings_routes(sandbox),
         *_inspection_routes(sandbox),
+        *_application_routes(sandbox),
     ]
 
 
@@ -167,4 +170,43 @@ def _inspection_routes(sandbox: GreenhouseSandbox) -> list[Route]:
         Route("/_sandbox/requests", requests, methods=["GET"]),
         Route("/_sandbox/counters", counters, methods=["GET"]),
         Route("/_sandbox/files/{attachment_id:int}", attachment_file, methods=["GET"]),
+    ]
+
+
+# Greenhouse's v3 lifecycle writes for these (`/v3/applications/{id}/reject`, hiring through an
+# offer) are not implemented; a test or demo moves an application here instead.
+APPLICATION_OUTCOMES = {"hire": "hired", "reject": "rejected"}
+
+
+def _application_routes(sandbox: GreenhouseSandbox) -> list[Route]:
+    async def set_outcome(request: Request) -> Response:
+        """Hire or reject an application: its row then says so through `GET /v3/applications`
+        (`status`, `updated_at` and `last_activity_at` move; the candidate's `updated_at` too).
+        `{"at": "<ISO-8601>"}` backdates it, as if it happened then."""
+        application = sandbox.state.get("applications", request.path_params["application_id"])
+        if application is None:
+            return _problem("no such application", 404)
+        if application["prospect"]:
+            return _problem("a prospect application has no job to be hired for or rejected from")
+        status = APPLICATION_OUTCOMES[request.url.path.rsplit("/", 1)[-1]]
+        try:
+            at = (await _json(request)).get("at")
+            now = iso_timestamp(parse_timestamp(str(at))) if at else utc_now_iso()
+        except (ValueError, ParamError) as error:
+            return _problem(f"at: {error}")
+        application.update(status=status, updated_at=now, last_activity_at=now)
+        application["rejected_at"] = now if status == "rejected" else None
+        candidate = sandbox.state.get("candidates", application["candidate_id"])
+        if candidate is not None:
+            candidate["updated_at"] = candidate["last_activity_at"] = now
+        sandbox.changed()
+        return JSONResponse(application)
+
+    return [
+        Route(
+            f"/_sandbox/applications/{{application_id:int}}/{outcome}",
+            set_outcome,
+            methods=["POST"],
+        )
+        for outcome in APPLICATION_OUTCOMES
     ]

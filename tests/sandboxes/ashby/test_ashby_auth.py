@@ -98,6 +98,8 @@ def test_the_documented_permission_per_endpoint() -> None:
         "candidate.search": "candidatesRead",
         "candidate.list": "candidatesRead",
         "candidate.info": "candidatesRead",
+        "application.list": "candidatesRead",
+        "application.info": "candidatesRead",
     }
     for method, permission in expected.items():
         assert ENDPOINTS[method].permission == permission
@@ -110,6 +112,7 @@ def test_the_documented_permission_per_endpoint() -> None:
         "candidate.createNote",
         "candidate.addTag",
         "application.create",
+        "application.changeStage",
         "candidate.uploadResume",
         "candidate.uploadFile",
         "file.createFileUploadHandle",
