@@ -14,6 +14,9 @@
    over the demo jobs with and without an Ask and filters (target p95 < 150 ms on SQLite).
 
     .venv/bin/python bench/sourcing_speed.py [--profiles 100000] [--embed-sample 3000]
+
+`--database PATH` keeps the built database at PATH; run again with the same path, it skips
+steps 1-4 and measures search only (for iterating on search speed without a rebuild).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import openpin.models  # noqa: F401  (registers every table)
@@ -37,6 +40,7 @@ from openpin.demo.seed import person_to_candidate
 from openpin.job.schemas import JobCreate
 from openpin.job.service import JobService
 from openpin.kit.embeddings import MODEL_ID, get_embedder, to_blob
+from openpin.models import Job, Workspace
 from openpin.models.base import Base, utcnow
 from openpin.models.sourcing import SourcingProfile
 from openpin.sourcing import indexer, rebuild
@@ -76,6 +80,15 @@ def load_people(factory: sessionmaker[Session], count: int) -> tuple[int, list[i
             ).id
             for j in DEMO_JOBS
         ]
+    return workspace_id, job_ids
+
+
+def existing_workspace(factory: sessionmaker[Session]) -> tuple[int, list[int]]:
+    with transaction(factory) as session:
+        workspace_id = session.scalar(select(Workspace.id).order_by(Workspace.id))
+        if workspace_id is None:
+            raise SystemExit("The --database file holds no workspace: delete it and run again.")
+        job_ids = list(session.scalars(select(Job.id).where(Job.workspace_id == workspace_id)))
     return workspace_id, job_ids
 
 
@@ -204,11 +217,19 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=100_000)
     parser.add_argument("--embed-sample", type=int, default=3000, help="0: embed every profile")
     parser.add_argument("--rounds", type=int, default=5, help="search rounds over the demo jobs")
+    parser.add_argument("--database", type=Path, help="keep (or reuse) the built database here")
     args = parser.parse_args()
-    path = Path(tempfile.mkdtemp(prefix="openpin-speed-")) / "speed.db"
+    path = args.database or Path(tempfile.mkdtemp(prefix="openpin-speed-")) / "speed.db"
+    reuse = path.exists()
     engine = make_engine(f"sqlite:///{path}")
-    Base.metadata.create_all(engine)
     factory = make_session_factory(engine)
+    if reuse:
+        workspace_id, job_ids = existing_workspace(factory)
+        print(f"reusing {path}: search only")
+        index_size(factory, path)
+        latency(factory, workspace_id, job_ids, args.rounds)
+        return
+    Base.metadata.create_all(engine)
     started = time.perf_counter()
     workspace_id, job_ids = load_people(factory, args.profiles)
     print(f"{args.profiles} profiles imported in {time.perf_counter() - started:.0f} s")

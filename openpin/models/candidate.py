@@ -16,6 +16,7 @@ class Candidate(IdMixin, TimestampMixin, WorkspaceScopedMixin, Base):
         # Dedupe key: one candidate per canonical LinkedIn profile inside a workspace.
         UniqueConstraint("workspace_id", "linkedin_url"),
         Index("ix_candidate_workspace_created", "workspace_id", "created_at", "id"),
+        Index("ix_candidate_workspace_updated", "workspace_id", "updated_at"),
     )
 
     full_name: Mapped[str] = mapped_column(String(300))

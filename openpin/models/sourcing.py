@@ -39,6 +39,9 @@ from openpin.models.base import (
     enum_type,
 )
 
+# Column sort order of the large columns of `sourcing_profile` (see there).
+LARGE = 100
+
 
 class SourcingProfile(WorkspaceScopedMixin, Base):
     """What search reads for one candidate, derived from the profile by the indexer.
@@ -53,23 +56,27 @@ class SourcingProfile(WorkspaceScopedMixin, Base):
     __table_args__ = (
         Index("ix_sourcing_profile_workspace_embedded", "workspace_id", "embedded_at"),
         Index("ix_sourcing_profile_workspace_country", "workspace_id", "country_code"),
+        # Covers the search filters, so picking the ids that pass them reads no wide row (a row
+        # holds kilobytes of text and the embedding). skill_keys is left out: unbounded length.
+        Index(
+            "ix_sourcing_profile_filters",
+            "workspace_id",
+            "years",
+            "country_code",
+            "city",
+            "level",
+            "current_title",
+        ),
+        # Tells the index-status cache that rows were (re)derived.
+        Index("ix_sourcing_profile_workspace_indexed", "workspace_id", "indexed_at"),
     )
 
     candidate_id: Mapped[int] = mapped_column(
         Id, ForeignKey("candidate.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    # The three keyword-indexed columns, weighted in that order (titles count most).
-    titles: Mapped[str] = mapped_column(Text, default="")
-    skills_text: Mapped[str] = mapped_column(Text, default="")
-    body: Mapped[str] = mapped_column(Text, default="")
-    # Lower-case words of the three columns between single spaces: what ranking scans for skill
-    # and Ask words (precomputed: folding it per search costs more than the rest of scoring).
-    match_text: Mapped[str] = mapped_column(Text, default="")
-    # The text given to the embedding model, and its SHA-256.
-    embed_text: Mapped[str] = mapped_column(Text, default="")
-    content_hash: Mapped[str] = mapped_column(String(64), default="")
-    # Ranking facts (normalised skills, roles with months, years, level) as one JSON document.
-    facts: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    # Small columns first, large ones (sort_order=LARGE) last. SQLite reads a row's columns in
+    # table order and keeps only about the first 4 KB of a row on its page, so a filter or
+    # status check on these columns then never follows the overflow pages of the text.
     # Facts the filters query in SQL.
     current_title: Mapped[str] = mapped_column(String(300), default="")
     years: Mapped[float] = mapped_column(Float, default=0.0)
@@ -79,10 +86,23 @@ class SourcingProfile(WorkspaceScopedMixin, Base):
     skill_keys: Mapped[str] = mapped_column(Text, default="")  # "|python|sql|"
     stale: Mapped[bool] = mapped_column(Boolean, default=False)
     indexed_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # SHA-256 of embed_text, and of the text the stored embedding was computed from.
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
     embedded_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     embedded_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     model_id: Mapped[str] = mapped_column(String(100), default="")
+    # Ranking facts (normalised skills, roles with months, years, level) as one JSON document.
+    facts: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict, sort_order=LARGE)
+    # The three keyword-indexed columns, weighted in that order (titles count most).
+    titles: Mapped[str] = mapped_column(Text, default="", sort_order=LARGE)
+    skills_text: Mapped[str] = mapped_column(Text, default="", sort_order=LARGE)
+    body: Mapped[str] = mapped_column(Text, default="", sort_order=LARGE)
+    # Lower-case words of the three columns between single spaces: what ranking scans for skill
+    # and Ask words (precomputed: folding it per search costs more than the rest of scoring).
+    match_text: Mapped[str] = mapped_column(Text, default="", sort_order=LARGE)
+    # The text given to the embedding model.
+    embed_text: Mapped[str] = mapped_column(Text, default="", sort_order=LARGE)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, sort_order=LARGE)
 
 
 class FeedbackDecision(enum.StrEnum):

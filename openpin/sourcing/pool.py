@@ -45,8 +45,6 @@ def search_pool(session: Session, workspace_id: int, q: str) -> list[int]:
             workspace_id,
             query_vector(q),
             retrieval,
-            allowed=None,
-            excluded=set(),
             limit=SEMANTIC_LIMIT,
             minimum=SEMANTIC_FLOOR,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +26,13 @@ from openpin.models.sourcing import SourcingProfile
 from openpin.sourcing import ranking
 from openpin.sourcing.facts import skill_key, words
 from openpin.sourcing.keyword import Mode, keyword_search
-from openpin.sourcing.vectors import workspace_vectors
+from openpin.sourcing.vectors import WorkspaceVectors, workspace_vectors
 
 VECTOR_POOL = 150
 KEYWORD_POOL = 150
+# Vector side with filters: how many times the pool size of the closest profiles to check
+# (one primary-key lookup each) before reading every passing id to mask the whole matrix.
+POST_FILTER_FACTORS = (4, 20)
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: ranks matter, raw scores do not
 ASK_VECTOR_WEIGHT = 0.8
 CONTACTED_EVENTS = ("candidate.added_to_sequence", "message.sent")
@@ -122,14 +125,20 @@ def in_ats_ids(session: Session, workspace_id: int) -> set[int]:
 
 
 def allowed_ids(
-    session: Session, workspace_id: int, conditions: Sequence[ColumnElement[bool]]
-) -> set[int] | None:
-    """Ids passing the hard filters, or None when there are none (everyone passes)."""
-    if not conditions:
-        return None
-    query = select(SourcingProfile.candidate_id).where(
-        SourcingProfile.workspace_id == workspace_id, *conditions
-    )
+    session: Session,
+    workspace_id: int,
+    conditions: Sequence[ColumnElement[bool]],
+    among: Sequence[int] | None = None,
+) -> set[int]:
+    """Ids passing the hard filters (of `among`, when given), read through the filter index."""
+    in_workspace = SourcingProfile.workspace_id == workspace_id
+    if among is not None:
+        # A few hundred primary-key lookups; `+ 0` keeps the planner from scanning the filter
+        # index instead (without statistics it takes a workspace's rows for a handful).
+        in_workspace = SourcingProfile.workspace_id + 0 == workspace_id
+    query = select(SourcingProfile.candidate_id).where(in_workspace, *conditions)
+    if among is not None:
+        query = query.where(SourcingProfile.candidate_id.in_(list(among)))
     return {int(cid) for cid in session.scalars(query)}
 
 
@@ -159,14 +168,80 @@ class Retrieval:
         return score
 
 
-def _mask(ids: np.ndarray, allowed: set[int] | None, excluded: set[int]) -> np.ndarray | None:
-    mask = None
-    if allowed is not None:
-        mask = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
-    if excluded:
-        keep = ~np.isin(ids, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
-        mask = keep if mask is None else mask & keep
-    return mask
+def _excluded_mask(ids: np.ndarray, excluded: Collection[int]) -> np.ndarray | None:
+    if not excluded:
+        return None
+    return ~np.isin(ids, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
+
+
+def _best_rows(scores: np.ndarray, count: int) -> np.ndarray:
+    """Row numbers of the `count` highest scores, best first (ties in row order)."""
+    count = min(count, len(scores))
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    best = np.argpartition(-scores, count - 1)[:count]
+    return best[np.argsort(-scores[best], kind="stable")]
+
+
+def _filtered_best(
+    session: Session,
+    workspace_id: int,
+    ids: np.ndarray,
+    scores: np.ndarray,
+    conditions: Sequence[ColumnElement[bool]],
+    limit: int,
+) -> np.ndarray:
+    if not conditions:
+        return _best_rows(scores, limit)
+    for factor in POST_FILTER_FACTORS:
+        best = _best_rows(scores, limit * factor)
+        passing = allowed_ids(session, workspace_id, conditions, among=ids[best].tolist())
+        if len(passing) >= limit or len(best) == len(ids):
+            return np.array([row for row in best if int(ids[row]) in passing], dtype=np.int64)
+    allowed = allowed_ids(session, workspace_id, conditions)
+    keep = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+    return _best_rows(np.where(keep, scores, -np.inf), limit)
+
+
+def vector_scores(
+    vectors: WorkspaceVectors, query: Vectors, excluded: Collection[int] = ()
+) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate ids, cosine to `query`) over the whole matrix, -inf for the excluded.
+
+    No database work: it runs while the keyword query does (see `SourcingService._rank`)."""
+    ids, matrix = vectors.view()
+    scores = matrix @ query
+    mask = _excluded_mask(ids, excluded)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    return ids, scores
+
+
+def vector_pool(
+    session: Session,
+    workspace_id: int,
+    ids: np.ndarray,
+    scores: np.ndarray,
+    retrieval: Retrieval,
+    *,
+    conditions: Sequence[ColumnElement[bool]] = (),
+    limit: int = VECTOR_POOL,
+    minimum: float | None = None,
+) -> None:
+    """The `limit` best scores that pass the filters, into `retrieval.vector_rank`.
+
+    Filters are checked after scoring, on a few times `limit` of the closest profiles (a
+    primary-key lookup); only when too few of those pass (a narrow filter) are all passing ids
+    read, through the filter index, to mask the whole matrix.
+    """
+    if not len(ids):
+        return
+    best = _filtered_best(session, workspace_id, ids, scores, conditions, limit)
+    for rank, row in enumerate(best[:limit]):
+        value = float(scores[row])
+        if value == -np.inf or (minimum is not None and value < minimum):
+            break
+        retrieval.vector_rank[int(ids[row])] = rank + 1
 
 
 def vector_side(
@@ -175,26 +250,23 @@ def vector_side(
     query: Vectors,
     retrieval: Retrieval,
     *,
-    allowed: set[int] | None,
-    excluded: set[int],
+    conditions: Sequence[ColumnElement[bool]] = (),
+    excluded: Collection[int] = (),
     limit: int = VECTOR_POOL,
     minimum: float | None = None,
 ) -> None:
-    ids, matrix = workspace_vectors(session, workspace_id).view()
-    if not len(ids):
-        return
-    scores = matrix @ query
-    mask = _mask(ids, allowed, excluded)
-    if mask is not None:
-        scores = np.where(mask, scores, -np.inf)
-    top = min(limit, len(ids))
-    best = np.argpartition(-scores, top - 1)[:top]
-    best = best[np.argsort(-scores[best], kind="stable")]
-    for rank, row in enumerate(best):
-        value = float(scores[row])
-        if value == -np.inf or (minimum is not None and value < minimum):
-            break
-        retrieval.vector_rank[int(ids[row])] = rank + 1
+    """The `limit` profiles closest to `query` that pass the filters and are not excluded."""
+    ids, scores = vector_scores(workspace_vectors(session, workspace_id), query, excluded)
+    vector_pool(
+        session,
+        workspace_id,
+        ids,
+        scores,
+        retrieval,
+        conditions=conditions,
+        limit=limit,
+        minimum=minimum,
+    )
 
 
 def cosines_for(

@@ -6,6 +6,7 @@ Never commits; every query is scoped to the service's workspace.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -25,7 +26,6 @@ from openpin.sourcing.search import (
     ASK_VECTOR_WEIGHT,
     MatchFilters,
     Retrieval,
-    allowed_ids,
     contacted_ids,
     cosines_for,
     in_ats_ids,
@@ -33,14 +33,17 @@ from openpin.sourcing.search import (
     load_pool,
     query_vector,
     rank_pool,
-    vector_side,
+    vector_pool,
+    vector_scores,
 )
 from openpin.sourcing.vectors import workspace_vectors
 
 Strategy = Literal["hybrid", "keyword", "vector"]
-STATUS_MAX_AGE = 5.0
-_status_cache: dict[tuple[Any, ...], tuple[float, indexer.IndexStatus]] = {}
+STATUS_MAX_AGE = 60.0
+_status_cache: dict[tuple[Any, ...], _CountedStatus] = {}
 MAX_PAGE = 100
+# Runs each search's keyword query beside its vector scoring (see `SourcingService._rank`).
+_side_threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="openpin-keyword")
 # Rocchio: how far accepted profiles pull the query, and declined ones push it away.
 ACCEPT_PULL, DECLINE_PUSH = 0.6, 0.25
 
@@ -167,26 +170,33 @@ class SourcingService:
         conditions = filters.conditions(job.must_have)
         excluded = self._excluded(filters, feedback)
         retrieval = Retrieval()
-        has_vectors = workspace_vectors(self.session, self.workspace_id).size > 0
-        vector = self._query_vector(job, feedback) if has_vectors else None
-        if vector is not None and strategy != "keyword":
-            allowed = allowed_ids(self.session, self.workspace_id, conditions)
-            vector_side(
-                self.session,
-                self.workspace_id,
-                vector,
-                retrieval,
-                allowed=allowed,
-                excluded=excluded,
-            )
+        vectors = workspace_vectors(self.session, self.workspace_id)
+        vector = self._query_vector(job, feedback) if vectors.size else None
+        # The keyword query runs in a worker thread while this one scores the vectors: SQLite
+        # and numpy both release the GIL, so on two cores the two sides take the time of the
+        # longer one. Only the worker touches the session until it is done.
+        keyword = None
         if strategy != "vector":
-            keyword_side(
+            keyword = _side_threads.submit(
+                keyword_side,
                 self.session,
                 self.workspace_id,
                 job.keyword_terms(),
                 retrieval,
                 conditions=conditions,
                 excluded=excluded,
+            )
+        scored = None
+        try:
+            if vector is not None and strategy != "keyword":
+                scored = vector_scores(vectors, vector, excluded)
+        finally:
+            if keyword is not None:
+                keyword.result()
+        if scored is not None:
+            ids, scores = scored
+            vector_pool(
+                self.session, self.workspace_id, ids, scores, retrieval, conditions=conditions
             )
         if strategy != "hybrid":
             return self._by_retrieval(retrieval, strategy)
@@ -351,20 +361,33 @@ class SourcingService:
         return indexer.index_status(self.session, self.workspace_id)
 
     def _index_status(self) -> indexer.IndexStatus:
-        """The counts shown with results; they scan the pool, so a few seconds' reuse is fine
-        (new embeddings change the key, so "done" shows as soon as it is true)."""
-        vectors = workspace_vectors(self.session, self.workspace_id)
+        """The counts shown with results. Counting scans the whole pool, so the answer is
+        reused while nothing that changes it has moved (cheap index lookups, see
+        `indexer.change_signals`), for at most `STATUS_MAX_AGE` seconds; "done" shows as soon
+        as it is true."""
         url = self.session.get_bind().engine.url.render_as_string(hide_password=True)
-        key = (url, self.workspace_id, vectors.size, vectors.watermark)
+        key = (url, self.workspace_id)
+        signals = indexer.change_signals(self.session, self.workspace_id)
         now = time.monotonic()
         cached = _status_cache.get(key)
-        if cached is not None and now - cached[0] < STATUS_MAX_AGE:
-            return cached[1]
+        if (
+            cached is not None
+            and cached.signals == signals
+            and now - cached.counted_at < STATUS_MAX_AGE
+        ):
+            return cached.status
         status = self.index_status()
         if len(_status_cache) > 1000:
             _status_cache.clear()
-        _status_cache[key] = (now, status)
+        _status_cache[key] = _CountedStatus(now, signals, status)
         return status
+
+
+@dataclass(frozen=True)
+class _CountedStatus:
+    counted_at: float
+    signals: tuple[Any, ...]
+    status: indexer.IndexStatus
 
 
 def _bare_explanation() -> ranking.Explanation:

@@ -2,14 +2,15 @@
 
 Reading 100,000 blobs from the database takes a second or two, scoring them with numpy a few
 milliseconds; so each process keeps every workspace's matrix in memory and, before each search,
-reads only the rows embedded since its last look (a cheap indexed count and max). Rows are
+reads only the rows embedded since its last look (a max() read from an index). Rows are
 replaced by candidate id, so a re-embedded profile overwrites its old vector; fewer rows in the
-database than in memory (deletions) triggers a full reload.
+database than in memory (deletions, counted every few seconds) triggers a full reload.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,6 +26,7 @@ from openpin.models.sourcing import SourcingProfile
 # far behind the newest row seen catches a row that committed late with an older time.
 LATE_COMMIT_MARGIN = timedelta(seconds=60)
 _INITIAL_CAPACITY = 1024
+DELETION_CHECK_SECONDS = 30.0
 
 
 @dataclass
@@ -34,12 +36,13 @@ class WorkspaceVectors:
     size: int = 0
     position: dict[int, int] = field(default_factory=dict)
     watermark: datetime | None = None
+    counted_at: float = 0.0  # time.monotonic() of the last row count
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reset(self) -> None:
         self.ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
-        self.size, self.position, self.watermark = 0, {}, None
+        self.size, self.position, self.watermark, self.counted_at = 0, {}, None, 0.0
 
     def view(self) -> tuple[np.ndarray, Vectors]:
         return self.ids[: self.size], self.matrix[: self.size]
@@ -109,14 +112,16 @@ def _embedded(workspace_id: int) -> list[object]:
 
 
 def _refresh(session: Session, workspace_id: int, cache: WorkspaceVectors) -> None:
-    count, newest = session.execute(
-        select(func.count(), func.max(SourcingProfile.embedded_at)).where(
-            SourcingProfile.workspace_id == workspace_id, SourcingProfile.embedded_at.is_not(None)
+    newest = session.scalar(
+        select(func.max(SourcingProfile.embedded_at)).where(
+            SourcingProfile.workspace_id == workspace_id
         )
-    ).one()
-    if count < cache.size:
+    )
+    if _deletions_due(cache) and _count(session, workspace_id) < cache.size:
         cache.reset()  # rows were deleted: start again
-    if cache.size == count and (newest is None or newest == cache.watermark):
+    if cache.size and newest == cache.watermark:
+        return
+    if newest is None:
         return
     query = select(
         SourcingProfile.candidate_id, SourcingProfile.embedding, SourcingProfile.embedded_at
@@ -125,6 +130,24 @@ def _refresh(session: Session, workspace_id: int, cache: WorkspaceVectors) -> No
         query = query.where(SourcingProfile.embedded_at >= cache.watermark - LATE_COMMIT_MARGIN)
     rows = [(int(cid), bytes(blob), at) for cid, blob, at in session.execute(query) if blob and at]
     cache.upsert(rows)
+
+
+def _deletions_due(cache: WorkspaceVectors) -> bool:
+    """Counting the rows (to notice deletions) scans an index: done every few seconds only. A
+    deleted candidate's vector meanwhile is harmless: ranking reads the profile rows, and
+    there is none left for it."""
+    now = time.monotonic()
+    if cache.size and now - cache.counted_at < DELETION_CHECK_SECONDS:
+        return False
+    cache.counted_at = now
+    return True
+
+
+def _count(session: Session, workspace_id: int) -> int:
+    query = select(func.count()).where(
+        SourcingProfile.workspace_id == workspace_id, SourcingProfile.embedded_at.is_not(None)
+    )
+    return int(session.scalar(query) or 0)
 
 
 def clear_vector_caches() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from openpin.activity.service import record_event
@@ -10,7 +11,14 @@ from openpin.sourcing.search import MatchFilters
 from openpin.sourcing.service import MatchPage, SourcingService
 from tests.fixtures.app import ApiUser
 from tests.fixtures.database import both_backends
-from tests.sourcing.helpers import BACKEND_JOB, POOL, add_job, add_people, index_everything
+from tests.sourcing.helpers import (
+    BACKEND_JOB,
+    POOL,
+    add_job,
+    add_people,
+    index_everything,
+    person,
+)
 
 pytestmark = both_backends
 
@@ -134,3 +142,70 @@ def test_cursor_pages_through_the_ranking(
         if cursor is None:
             break
     assert seen == everyone
+
+
+def test_filters_on_the_vector_side_match_a_full_scan(
+    session_factory: sessionmaker[Session], alice: ApiUser
+) -> None:
+    """The vector side checks filters on its closest profiles first and reads every passing id
+    only when too few pass: each path must give what masking the whole pool gives."""
+    import numpy as np
+
+    from openpin.sourcing import ranking
+    from openpin.sourcing.search import Retrieval, allowed_ids, query_vector, vector_side
+    from openpin.sourcing.vectors import workspace_vectors
+
+    backend = [
+        person(f"Dev {n}", "Backend Engineer", ["Python", "PostgreSQL"], years=2 + n % 9)
+        for n in range(24)
+    ]
+    far = [person("Nia Nurse", "Registered Nurse", ["ICU"], years=3, city="Lyon", country="FR")]
+    add_people(session_factory, alice, backend + far + POOL)
+    job_id = add_job(session_factory, alice, **BACKEND_JOB)
+    index_everything(session_factory)
+    with transaction(session_factory) as session:
+        job = ranking.JobQuery.from_job(
+            SourcingService(session, alice.workspace_id).jobs.get(job_id)
+        )
+        query = query_vector(job.embedding_text())
+        ids, matrix = workspace_vectors(session, alice.workspace_id).view()
+        scores = matrix @ query
+        cases = [(MatchFilters(min_years=6), 3), (MatchFilters(city="Lyon"), 1)]
+        for filters, limit in cases:  # a wide filter, then one only the far end passes
+            conditions = filters.conditions(job.must_have)
+            passing = allowed_ids(session, alice.workspace_id, conditions)
+            order = [int(ids[row]) for row in np.argsort(-scores, kind="stable")]
+            expected = [cid for cid in order if cid in passing][:limit]
+            retrieval = Retrieval()
+            vector_side(
+                session, alice.workspace_id, query, retrieval, conditions=conditions, limit=limit
+            )
+            found = sorted(retrieval.vector_rank, key=retrieval.vector_rank.get)
+            assert set(found) <= passing and len(found) == len(expected)
+            # Several profiles differ only in their name, so compare scores, not who wins a tie.
+            score_of = {int(cid): float(score) for cid, score in zip(ids, scores, strict=True)}
+            assert [score_of[c] for c in found] == pytest.approx([score_of[c] for c in expected])
+
+
+def test_keyword_side_finds_a_narrow_filter_match_beyond_the_first_window(
+    session_factory: sessionmaker[Session], alice: ApiUser
+) -> None:
+    """The keyword side ranks first and checks filters on a window of the best matches; a
+    filter that none of them pass must still find its match further down."""
+    from openpin.sourcing import rebuild
+    from openpin.sourcing.keyword import keyword_search
+
+    crowd = [
+        person(f"Dev {n}", "Backend Engineer", ["Python", "PostgreSQL"], years=3 + n % 5)
+        for n in range(12)
+    ]
+    lyon = person("Lou Lyon", "Data Analyst", ["Python"], city="Lyon", country="FR")
+    ids = add_people(session_factory, alice, [*crowd, lyon])
+    rebuild.index_texts(session_factory, None)
+    with transaction(session_factory) as session:
+        terms = ["python", "postgresql"]
+        everyone = keyword_search(session, alice.workspace_id, terms, limit=100)
+        assert len(everyone) == 13 and everyone[-1][0] == ids["Lou Lyon"]  # ranked last
+        conditions = MatchFilters(city="Lyon").conditions([])
+        found = keyword_search(session, alice.workspace_id, terms, limit=2, conditions=conditions)
+        assert [cid for cid, _ in found] == [ids["Lou Lyon"]]
