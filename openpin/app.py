@@ -20,6 +20,7 @@ from openpin.errors import Conflict, OpenPinError
 from openpin.kit.crypto import SecretBox, load_secret_key
 from openpin.logging import get_logger
 from openpin.metrics import metrics_response
+from openpin.sourcing.warmup import start_warm_up
 from openpin.worker.registry import discover_tasks
 from openpin.worker.runner import start_embedded
 
@@ -88,9 +89,15 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def create_app(
-    settings: Settings, engine: Engine | None = None, *, embedded_worker: bool = False
+    settings: Settings,
+    engine: Engine | None = None,
+    *,
+    embedded_worker: bool = False,
+    warm_search: bool = False,
 ) -> FastAPI:
-    """Build the app. `engine` defaults to the configured database; the schema must exist."""
+    """Build the app. `engine` defaults to the configured database; the schema must exist.
+
+    `warm_search` loads the search caches in the background at start (`openpin serve`)."""
     engine = engine or engine_from_settings(settings)
     # Importing every domain's tasks module registers its task handlers and its event
     # subscribers (e.g. ATS export triggers), which requests rely on even without a worker.
@@ -100,6 +107,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = start_embedded(app.state.session_factory, settings) if embedded_worker else None
+        if warm_search:
+            start_warm_up(app.state.session_factory)
         try:
             yield
         finally:

@@ -80,7 +80,7 @@ def serve(
         from openpin.demo.run import prepare_demo
 
         prepare_demo(settings, engine, console, f"http://{bind_host}:{bind_port}")
-    web_app = create_app(settings, engine, embedded_worker=worker)
+    web_app = create_app(settings, engine, embedded_worker=worker, warm_search=True)
     console.print(f"OpenPin is running at [bold]http://{bind_host}:{bind_port}/[/bold]")
     uvicorn.run(web_app, host=bind_host, port=bind_port, log_level="warning")
 
