@@ -205,7 +205,8 @@ def retry_export(
 
 @router.get("/health")
 def health(request: Request, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
-    """Recent exports, failures by reason, tasks waiting, rate-limit waits, the index."""
+    """Recent exports, failures by reason, tasks waiting, rate-limit waits, the index, and the
+    hires read back from the ATS."""
     h = _service(request, session, principal).health()
     index = h.index
     return {
@@ -226,6 +227,7 @@ def health(request: Request, session: SessionDep, principal: PrincipalDep) -> di
             "reading": bool(index and index.read_checkpoint),
             "last_error": index.last_refresh_error if index else "",
         },
+        "hires": schemas.HiresHealth.model_validate(h.hires, from_attributes=True),
         "recent": [
             {**schemas.Export.model_validate(e).model_dump(), "candidate_name": name}
             for e, name in h.recent

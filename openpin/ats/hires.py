@@ -13,6 +13,9 @@ A run of `ats.check_hires` for one connection:
 Each hire found sets `ats_export.hired_at` with a conditional update and, in the same transaction,
 records `candidate.hired`, whose subscribers stop the person's sequences: a second run, or two runs
 at once, record nothing more. As for exports, no transaction is held across a call to the ATS.
+
+A run that finishes stamps `last_checked_at` and clears `last_error`; a run that fails stores its
+reason there, worded for the admin (the health page and `GET /api/v1/ats/health` show it).
 """
 
 from __future__ import annotations
@@ -27,7 +30,14 @@ from openpin.activity.service import record_event
 from openpin.ats.repository import AtsRepository
 from openpin.db import transaction
 from openpin.integrations import base
-from openpin.integrations.errors import IntegrationError, SyncExpired
+from openpin.integrations.errors import (
+    AuthError,
+    IntegrationError,
+    RateLimited,
+    SyncExpired,
+    TransientError,
+)
+from openpin.integrations.registry import provider_info
 from openpin.logging import get_logger
 from openpin.models.ats import AtsConnection, AtsExport
 from openpin.models.base import utcnow
@@ -36,6 +46,9 @@ from openpin.worker.errors import RetryLater
 log = get_logger("openpin.ats")
 
 HIRES_TASK = "ats.check_hires"
+# Hire status is read back every 10 minutes: one request per connection (Greenhouse's budget is
+# shared with exports), and a sequence's next step is days away, not minutes.
+HIRES_EVERY_SECONDS = 600
 HIRED_EVENT = "candidate.hired"
 # Pages of the hires listing per run (each is checkpointed; a long first read continues).
 PAGES_PER_RUN = 50
@@ -123,16 +136,20 @@ class HireCheck:
 
     def run(self) -> bool:
         waiting = Waiting(self._awaiting())
-        if not waiting:
-            return True
         try:
-            return self._read_hires(waiting) and self._check_directly(waiting.unchecked())
+            # With no export waiting there is nothing to ask the ATS: the run is done, and fine.
+            finished = not waiting or (
+                self._read_hires(waiting) and self._check_directly(waiting.unchecked())
+            )
         except SyncExpired:
             self._start_again()
             raise RetryLater(0.5, "the ATS's hires read cannot continue: reading again") from None
-        except IntegrationError as exc:
-            self._note_error(exc.message)
+        except Exception as exc:
+            self._note_error(hire_error_text(exc, self.provider_name))
             raise
+        if finished:
+            self._note_success()
+        return finished
 
     # -- the listing ---------------------------------------------------------------------------
 
@@ -171,7 +188,6 @@ class HireCheck:
                 state.read_checkpoint, state.read_since = page.checkpoint, since
                 return
             state.watermark, state.read_checkpoint, state.read_since = page.watermark, None, None
-            state.last_checked_at, state.last_error = now, ""
             if since is None and not self._resuming:
                 # A full read made in this run saw every application hired now: it is the direct
                 # check of every export waiting before it started (a resumed one is not: earlier
@@ -251,12 +267,20 @@ class HireCheck:
             if not self._resuming:
                 state.watermark = None
             state.read_checkpoint, state.read_since = None, None
-            state.last_error = "The ATS could not continue the hires read; reading again."
+            state.last_error = (
+                "The ATS no longer accepted where the last hires read stopped; OpenPin is reading "
+                "again by itself. Nothing to do."
+            )
 
     def _note_error(self, message: str) -> None:
         with transaction(self.factory) as session:
             state = AtsRepository(session, self.workspace_id).hire_sync_state(self.connection_id)
             state.last_error = message[:MAX_ERROR_CHARS]
+
+    def _note_success(self) -> None:
+        with transaction(self.factory) as session:
+            state = AtsRepository(session, self.workspace_id).hire_sync_state(self.connection_id)
+            state.last_checked_at, state.last_error = utcnow(), ""
 
     def _awaiting(self) -> list[AwaitingHire]:
         with transaction(self.factory) as session:
@@ -264,3 +288,32 @@ class HireCheck:
                 self.connection_id
             )
             return [AwaitingHire.of(export, ats_candidate_id) for export, ats_candidate_id in rows]
+
+
+def hire_error_text(exc: Exception, provider: str) -> str:
+    """Why a hires read failed and what to do, for the admin. Classified messages are worded by
+    the clients and never carry credentials; anything unclassified is named by its type only,
+    since its text may hold whatever the ATS sent."""
+    name = provider_info(provider).display_name
+    if isinstance(exc, AuthError):
+        # The client's message says what is wrong and where to fix it.
+        return f"{exc.message} Hires are not read back until then."
+    if isinstance(exc, RateLimited):
+        return (
+            f"{exc.message} The read waits {exc.retry_after:g} s and continues by itself; "
+            f"nothing to do unless this keeps happening (other tools may share {name}'s limit)."
+        )
+    if isinstance(exc, TransientError):
+        return (
+            f"{exc.message} OpenPin retries by itself. If this lasts, check that {name} is up "
+            "and the base URL under Settings > ATS integrations."
+        )
+    if isinstance(exc, IntegrationError):
+        return (
+            f"{exc.message} OpenPin tries again at the next run. If this keeps failing, "
+            "reconnect under Settings > ATS integrations."
+        )
+    return (
+        f"The hires read failed unexpectedly ({type(exc).__name__}). OpenPin retries by itself; "
+        "if this keeps failing, the worker log (openpin.ats) has the details."
+    )

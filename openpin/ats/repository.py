@@ -263,6 +263,22 @@ class AtsRepository(WorkspaceRepository[AtsConnection]):
 
     # -- health --------------------------------------------------------------------------------
 
+    def hire_state(self, connection_id: int) -> AtsHireSyncState | None:
+        """The hires read state as it stands (None before the first run); creates nothing."""
+        return self.session.get(AtsHireSyncState, connection_id)
+
+    def hire_watch_counts(self, connection_id: int) -> tuple[int, int]:
+        """(exported applications not yet known hired, those of them never read straight from
+        the ATS: waiting for their first direct check)."""
+        query = select(func.count(), func.count(AtsExport.hire_checked_at)).where(
+            AtsExport.workspace_id == self.workspace_id,
+            AtsExport.connection_id == connection_id,
+            AtsExport.status == ExportStatus.EXPORTED,
+            AtsExport.hired_at.is_(None),
+        )
+        watched, checked = self.session.execute(query).one()
+        return int(watched), int(watched) - int(checked)
+
     def recent_exports(self, connection_id: int, limit: int = 20) -> list[tuple[AtsExport, str]]:
         query = (
             select(AtsExport, Candidate.full_name)

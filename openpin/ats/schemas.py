@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from openpin.models.ats import ExportTrigger
 
 TriggerName = Literal["added_to_sequence", "replied", "replied_interested"]
+HiresStatus = Literal["ok", "failed", "paused", "not_run"]
 
 
 class ConnectionCreate(BaseModel):
@@ -182,6 +183,26 @@ class CandidateAtsStatus(BaseModel):
     # and for which ATS job; null while not hired.
     hired_at: datetime | None = None
     hired_for: str | None = None
+
+
+class HiresHealth(BaseModel):
+    """Reading hire status back from the ATS (the periodic `ats.check_hires`)."""
+
+    # "failed": the last run failed, `last_error` says why and what to do; "paused": the
+    # connection needs reconnecting; "not_run": no run has finished yet; "ok".
+    status: HiresStatus
+    # One plain sentence on the state (the error itself when failed).
+    message: str
+    # When a run last finished without error; null before the first.
+    last_success_at: datetime | None
+    hires_recorded: int
+    # Exported applications not yet known hired, and those never read straight from the ATS.
+    exports_watched: int
+    awaiting_first_check: int
+    # True while a long read continues over several runs.
+    reading: bool
+    last_error: str
+    runs_every_seconds: int
 
 
 class WebhookAck(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from openpin.activity.service import record_event
 from openpin.ats import schemas
 from openpin.ats.errors import AtsUnreachable, NotConnected, VerificationFailed
+from openpin.ats.hires import HIRES_EVERY_SECONDS
 from openpin.ats.pipeline import TRIGGER_EVENTS, enqueue_export_task, queue_export
 from openpin.ats.pipeline import requeue_parked_exports as _requeue_parked
 from openpin.ats.providers import encrypt_credentials, forget_provider, provider_for
@@ -34,6 +36,7 @@ from openpin.models.ats import (
     AtsConnection,
     AtsExport,
     AtsExportRule,
+    AtsHireSyncState,
     AtsIndexState,
     AtsProviderName,
     ConnectionStatus,
@@ -95,6 +98,66 @@ def clean_base_url(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class HiresRead:
+    """Where reading hire status back stands, as the health page and the API show it.
+
+    `status`: "failed" (the last run stored its reason in `last_error`), "paused" (the
+    connection needs reconnecting, so no run happens), "not_run" (no run has finished yet) or "ok".
+    """
+
+    status: schemas.HiresStatus
+    last_success_at: datetime | None
+    hires_recorded: int
+    exports_watched: int
+    awaiting_first_check: int
+    reading: bool
+    last_error: str
+    runs_every_seconds: int = HIRES_EVERY_SECONDS
+
+    @classmethod
+    def of(
+        cls,
+        connection: AtsConnection,
+        state: AtsHireSyncState | None,
+        counts: tuple[int, int],
+    ) -> HiresRead:
+        last_error = state.last_error if state else ""
+        last_success_at = state.last_checked_at if state else None
+        status: schemas.HiresStatus
+        if last_error:
+            status = "failed"
+        elif connection.status == ConnectionStatus.NEEDS_RECONNECTING:
+            status = "paused"
+        else:
+            status = "ok" if last_success_at else "not_run"
+        return cls(
+            status=status,
+            last_success_at=last_success_at,
+            hires_recorded=state.hires_recorded if state else 0,
+            exports_watched=counts[0],
+            awaiting_first_check=counts[1],
+            reading=bool(state and state.read_checkpoint),
+            last_error=last_error,
+        )
+
+    @property
+    def schedule(self) -> str:
+        minutes = self.runs_every_seconds / 60
+        return f"every {minutes:g} minutes" if minutes != 1 else "every minute"
+
+    @property
+    def message(self) -> str:
+        """One plain sentence on the state; the error itself (with what to do) when failed."""
+        if self.status == "failed":
+            return self.last_error
+        if self.status == "paused":
+            return "Paused until the ATS connection is reconnected."
+        if self.status == "not_run":
+            return f"Not run yet — runs {self.schedule}."
+        return f"Working: runs {self.schedule}."
+
+
 @dataclass
 class Health:
     connection: AtsConnection
@@ -104,6 +167,7 @@ class Health:
     waiting_tasks: dict[str, int]
     index: AtsIndexState | None
     index_people: int
+    hires: HiresRead
     rules_enabled: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -528,6 +592,11 @@ class AtsService:
             waiting_tasks=self.repo.waiting_tasks(),
             index=self.repo.index_state(connection.id),
             index_people=self.repo.index_size(connection.id),
+            hires=HiresRead.of(
+                connection,
+                self.repo.hire_state(connection.id),
+                self.repo.hire_watch_counts(connection.id),
+            ),
             rules_enabled=sum(1 for r in rules if r.enabled and r.connection_id == connection.id),
         )
 

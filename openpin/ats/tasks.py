@@ -7,7 +7,7 @@ import random
 
 from openpin.activity.service import EVENT_LABELS, subscribe
 from openpin.ats.flows import ExportFlow, IndexRefresh, live_connections, own_factory, secret_box
-from openpin.ats.hires import HIRES_TASK, HireCheck
+from openpin.ats.hires import HIRES_EVERY_SECONDS, HIRES_TASK, HireCheck
 from openpin.ats.pipeline import EVENT_TRIGGERS, on_trigger_event
 from openpin.ats.providers import provider_for
 from openpin.ats.repository import AtsRepository
@@ -42,9 +42,6 @@ for _type, _label in {
 
 INDEX_EVERY_SECONDS = 300
 JOBS_EVERY_SECONDS = 900
-# Hire status is read back every 10 minutes: one request per connection (Greenhouse's budget is
-# shared with exports), and a sequence's next step is days away, not minutes.
-HIRES_EVERY_SECONDS = 600
 
 
 @task("ats.export_candidate", max_attempts=12)

@@ -8,6 +8,7 @@ are read from the database (events, enrolments, exports), the candidate API and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,13 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from openpin.ats.hires import HIRED_EVENT
+from openpin.config import Settings
 from openpin.db import transaction
 from openpin.integrations.base import CandidateExport
 from openpin.integrations.registry import build_provider
 from openpin.kit.crypto import SecretBox
-from openpin.models import ActivityEvent
+from openpin.models import ActivityEvent, Task
 from openpin.models.ats import AtsExport, AtsHireSyncState
 from openpin.models.sequence import Enrollment
+from openpin.worker import Worker
 from openpin.worker.enqueue import enqueue_task
 from tests.ats.conftest import Sandbox, connect, connection_body
 from tests.ats.helpers import TEST_SECRET, exports
@@ -75,6 +78,27 @@ def _check_hires(factory: sessionmaker[Session], drain: Callable[..., None]) -> 
     with transaction(factory) as session:
         enqueue_task(session, "ats.check_all_hires", args={})
     drain()
+
+
+def _one_failing_check(factory: sessionmaker[Session], settings: Settings) -> None:
+    """The fan-out, then one attempt of `ats.check_hires`; its retry is left queued."""
+    with transaction(factory) as session:
+        enqueue_task(session, "ats.check_all_hires", args={})
+    worker = Worker(factory, settings, worker_id="w-once")
+    for _ in range(20):  # other due tasks (the outreach's) may come first
+        worker.run_once()
+        with factory() as session:
+            query = select(Task.attempts).where(Task.name == "ats.check_hires")
+            if session.scalar(query.order_by(Task.id.desc()).limit(1)):
+                return
+    raise AssertionError("ats.check_hires did not run")
+
+
+def _hires_health(client: TestClient, user: ApiUser) -> dict[str, Any]:
+    answer = client.get("/api/v1/ats/health", headers=user.headers)
+    assert answer.status_code == 200, answer.text
+    hires: dict[str, Any] = answer.json()["hires"]
+    return hires
 
 
 def _hired_events(factory: sessionmaker[Session]) -> list[ActivityEvent]:
@@ -220,14 +244,7 @@ def test_refused_credentials_mark_the_connection_and_record_nothing(
     person = add_person(client, alice, FRESH + 8)["id"]
     done = _exported_on_enrolment(sandbox, client, alice, outreach, drain, [person])
     sandbox.admin.post(f"/applications/{done[person].ats_application_id}/hire")
-    if sandbox.provider == "ashby":
-        revoke = sandbox.admin.patch(
-            f"/credentials/{sandbox.served.api_key}", json={"is_active": False}
-        )
-    else:
-        client_id = sandbox.served.client_auth[0]
-        revoke = sandbox.admin.patch(f"/credentials/{client_id}", json={"scopes": []})
-    revoke.raise_for_status()
+    _revoke(sandbox)
 
     _check_hires(session_factory, drain)
 
@@ -235,6 +252,19 @@ def test_refused_credentials_mark_the_connection_and_record_nothing(
     assert connection["status"] == "needs_reconnecting" and connection["status_reason"]
     assert _hired_events(session_factory) == []
     assert _enrolments(session_factory)[person] == ("active", None)
+
+
+def _revoke(sandbox: Sandbox) -> str:
+    """Deactivate the Ashby key, or take every scope from the Greenhouse credential; returns
+    the secret (which must never be shown)."""
+    if sandbox.provider == "ashby":
+        secret: str = sandbox.served.api_key
+        revoke = sandbox.admin.patch(f"/credentials/{secret}", json={"is_active": False})
+    else:
+        client_id, secret = sandbox.served.client_auth
+        revoke = sandbox.admin.patch(f"/credentials/{client_id}", json={"scopes": []})
+    revoke.raise_for_status()
+    return secret
 
 
 def test_an_expired_ashby_sync_token_means_a_full_read_and_still_one_event(
@@ -257,3 +287,70 @@ def test_an_expired_ashby_sync_token_means_a_full_read_and_still_one_event(
     with session_factory() as session:
         (state,) = session.scalars(select(AtsHireSyncState))
         assert state.watermark and state.hires_recorded == 1 and state.read_checkpoint is None
+
+
+def test_the_health_shows_the_hires_read_a_failed_run_s_reason_and_its_recovery(
+    sandbox: Sandbox,
+    client: TestClient,
+    alice: ApiUser,
+    session_factory: sessionmaker[Session],
+    drain: Callable[..., None],
+    outreach: Outreach,
+    worker_settings: Settings,
+) -> None:
+    first, second = (add_person(client, alice, FRESH + n)["id"] for n in (10, 11))
+    done = _exported_on_enrolment(sandbox, client, alice, outreach, drain, [first])
+    assert _hires_health(client, alice) == {
+        "status": "not_run",
+        "message": "Not run yet — runs every 10 minutes.",
+        "last_success_at": None,
+        "hires_recorded": 0,
+        "exports_watched": 1,
+        "awaiting_first_check": 1,
+        "reading": False,
+        "last_error": "",
+        "runs_every_seconds": 600,
+    }
+
+    sandbox.admin.post(f"/applications/{done[first].ats_application_id}/hire").raise_for_status()
+    _check_hires(session_factory, drain)
+    worked = _hires_health(client, alice)
+    assert (worked["status"], worked["message"]) == ("ok", "Working: runs every 10 minutes.")
+    assert (worked["hires_recorded"], worked["exports_watched"]) == (1, 0)
+    assert worked["awaiting_first_check"] == 0 and worked["last_success_at"]
+
+    # The ATS fails every request: the run stores why, worded for the admin; the last success
+    # stays where it was; the new export still waits for its first check.
+    _exported_on_enrolment(
+        sandbox, client, alice, outreach, drain, [second], done[first].ats_job_id
+    )
+    sandbox.faults(error_rate=1.0)
+    _one_failing_check(session_factory, worker_settings)
+    failed = _hires_health(client, alice)
+    provider = {"greenhouse": "Greenhouse", "ashby": "Ashby"}[sandbox.provider]
+    assert failed["status"] == "failed" and failed["message"] == failed["last_error"]
+    assert re.fullmatch(
+        rf"{provider} answered 50[0-3]; it may be having trouble\. OpenPin retries by itself\. "
+        rf"If this lasts, check that {provider} is up and the base URL under Settings > ATS "
+        r"integrations\.",
+        failed["last_error"],
+    ), failed["last_error"]
+    assert failed["last_success_at"] == worked["last_success_at"]
+    assert (failed["exports_watched"], failed["awaiting_first_check"]) == (1, 1)
+
+    sandbox.faults(error_rate=0.0)
+    drain()  # the queued retry succeeds, and clears the error
+    recovered = _hires_health(client, alice)
+    assert (recovered["status"], recovered["last_error"]) == ("ok", "")
+    assert recovered["last_success_at"] > worked["last_success_at"]
+    assert (recovered["exports_watched"], recovered["awaiting_first_check"]) == (1, 0)
+
+    # Revoked credentials: the reason says to reconnect, and no secret is shown.
+    secret = _revoke(sandbox)
+    _check_hires(session_factory, drain)
+    answer = client.get("/api/v1/ats/health", headers=alice.headers)
+    refused = answer.json()["hires"]
+    assert refused["status"] == "failed" and answer.json()["status"] == "needs_reconnecting"
+    assert "reconnect" in refused["last_error"].lower(), refused["last_error"]
+    assert refused["last_error"].endswith("Hires are not read back until then.")
+    assert secret not in answer.text

@@ -1,7 +1,7 @@
 """ATS in a real browser against the Greenhouse sandbox: connect (a refused secret first, then
 the user to act as), set an export rule, watch a triggered export land with the logo link on the
 profile, see the hire read back once the application is hired in Greenhouse, export two more by
-hand from the list, read the health page.
+hand from the list, read the health page (the hires read working, then failing with its reason).
 Screenshots go to tests/artifacts/web-ats-*.png."""
 
 from __future__ import annotations
@@ -75,6 +75,11 @@ def test_ats_journey(
     page.get_by_label("Password").fill(alice.password)
     page.get_by_role("button", name="Log in").click()
     _connect(page, greenhouse)
+    page.goto("/settings/ats/health")
+    expect(page.locator("#hires-read .hires-line")).to_have_text(
+        re.compile(r"Waiting\s+Not run yet — runs every 10 minutes\.")
+    )
+    _shot(page, "health-not-run")
     job_id = make_job(client, alice, "Senior Backend Engineer")
     make_job(client, alice, "Data Analyst")
     _enable_rule(page, job_id)
@@ -84,9 +89,8 @@ def test_ats_journey(
     _watch_hire(page, greenhouse, session_factory, first)
     others = [_add(client, alice, 161), _add(client, alice, 162)]
     _export_by_hand(page, others)
-    page.goto("/settings/ats/health")
-    expect(page.get_by_text("Duplicate check index")).to_be_visible()
-    _shot(page, "health")
+    _read_health(page)
+    _watch_hires_read_fail(page, greenhouse, session_factory)
 
 
 def _connect(page: Page, greenhouse: RunningGreenhouse) -> None:
@@ -172,3 +176,43 @@ def _export_by_hand(page: Page, candidate_ids: list[int]) -> None:
     _shot(page, "export-choose-job")
     page.get_by_role("button", name="Export 2 candidates").click()
     expect(page.locator(".notice")).to_contain_text("2 candidates queued for export")
+
+
+def _read_health(page: Page) -> None:
+    page.goto("/settings/ats/health")
+    for _ in range(60):  # the two exported by hand are on their way
+        if page.locator("#hires-read").get_by_text("2 not yet hired").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.get_by_text("Duplicate check index")).to_be_visible()
+    hires = page.locator("#hires-read")
+    expect(hires.locator(".hires-line")).to_contain_text(
+        re.compile(r"Working\s+Last run (just now|.+ ago); runs every 10 minutes\.")
+    )
+    expect(hires).to_contain_text(re.compile(r"Hires recorded\s*1"))
+    expect(hires).to_contain_text(re.compile(r"Exports watched\s*2 not yet hired"))
+    expect(hires).to_contain_text(re.compile(r"Awaiting first check\s*2"))
+    _shot(page, "health")
+
+
+def _watch_hires_read_fail(
+    page: Page, greenhouse: RunningGreenhouse, factory: sessionmaker[Session]
+) -> None:
+    """Greenhouse fails every request: the next hires run shows why, and what to do."""
+    faults = f"{greenhouse.base_url}/_sandbox/faults"
+    httpx.patch(faults, json={"error_rate": 1.0}).raise_for_status()
+    with transaction(factory) as session:
+        enqueue_task(session, "ats.check_all_hires", args={})
+    for _ in range(60):
+        if page.locator("#hires-read .hires-error").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    hires = page.locator("#hires-read")
+    expect(hires.locator(".hires-line")).to_contain_text("Failed The last run failed")
+    expect(hires.locator(".hires-error")).to_contain_text(
+        re.compile(r"Greenhouse answered 50\d; .+ OpenPin retries by itself\.")
+    )
+    _shot(page, "health-hires-failed")
+    httpx.patch(faults, json={"error_rate": 0.0}).raise_for_status()
