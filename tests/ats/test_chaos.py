@@ -1,5 +1,5 @@
-"""Chaos: N candidates (default 200; OPENPIN_ATS_CHAOS_N for fewer) through all three triggers
-and manual export, with random faults in the ATS (5xx, lost answers after applied writes,
+"""Chaos: N candidates (default 50; OPENPIN_ATS_CHAOS_N=200 for the full run) through all three
+triggers and manual export, with random faults in the ATS (5xx, lost answers after applied writes,
 timeouts, 429 bursts) and worker processes killed with SIGKILL again and again.
 
 In the end, read back through the ATS's own API: each person exists exactly once, each
@@ -37,8 +37,9 @@ from tests.fixtures.app import ApiUser
 pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# 100 keeps the suite near two minutes for both sandboxes; set 200 (or more) for the full run.
-N = int(os.environ.get("OPENPIN_ATS_CHAOS_N", "100"))
+# 50 keeps CI (both sandboxes, both databases) near a minute and a half; the property does not
+# depend on the count. Set 200 (or more) for the full run, as before a release.
+N = int(os.environ.get("OPENPIN_ATS_CHAOS_N", "50"))
 WORKERS = int(os.environ.get("OPENPIN_ATS_CHAOS_WORKERS", "4"))
 TRIGGERS = ("candidate.added_to_sequence", "candidate.replied", "candidate.replied_interested")
 RULES = ("added_to_sequence", "replied", "replied_interested")
