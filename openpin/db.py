@@ -43,6 +43,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def database_key(session: Session) -> str:
+    """Which database a session talks to (password hidden): the key for per-process caches
+    of database contents, so two databases in one process (tests, tools) never share one."""
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 

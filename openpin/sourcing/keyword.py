@@ -13,6 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
+from openpin.db import database_key
 from openpin.models.sourcing import FTS_TABLE, SourcingProfile
 from openpin.sourcing.facts import words
 
@@ -141,7 +142,7 @@ def _document_frequency(session: Session, term: str) -> int:
 def _cached(session: Session, term: str, query: Callable[[], Any]) -> int:
     """Counts over the whole index (all workspaces), kept a few minutes: they move slowly and
     only steer which words are scored, never which profiles may be found."""
-    key = (session.get_bind().engine.url.render_as_string(hide_password=True), term)
+    key = (database_key(session), term)
     now = time.monotonic()
     found = _frequencies.get(key)
     if found is not None and now - found[0] < FREQUENCY_MAX_AGE:

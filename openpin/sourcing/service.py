@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openpin.activity.service import record_event
+from openpin.db import database_key
 from openpin.errors import NotFound, ValidationFailed
 from openpin.job.repository import JobRepository
 from openpin.kit.embeddings import Vectors
@@ -365,8 +366,7 @@ class SourcingService:
         reused while nothing that changes it has moved (cheap index lookups, see
         `indexer.change_signals`), for at most `STATUS_MAX_AGE` seconds; "done" shows as soon
         as it is true."""
-        url = self.session.get_bind().engine.url.render_as_string(hide_password=True)
-        key = (url, self.workspace_id)
+        key = (database_key(self.session), self.workspace_id)
         signals = indexer.change_signals(self.session, self.workspace_id)
         now = time.monotonic()
         cached = _status_cache.get(key)

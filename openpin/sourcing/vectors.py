@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from openpin.db import database_key
 from openpin.kit.embeddings import DIMENSIONS, Vectors
 from openpin.models import Workspace
 from openpin.models.sourcing import SourcingProfile
@@ -85,7 +86,7 @@ def _cache_key(session: Session, workspace_id: int) -> tuple[str, int, str]:
     # The workspace's creation time tells a recreated database (tests, a restore) from the one
     # the cached vectors came from, even when the ids repeat.
     created = session.scalar(select(Workspace.created_at).where(Workspace.id == workspace_id))
-    url = session.get_bind().engine.url.render_as_string(hide_password=True)
+    url = database_key(session)
     return (url, workspace_id, created.isoformat() if created else "")
 
 
